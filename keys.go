@@ -1,0 +1,13 @@
+package events
+
+import "sort"
+
+// sortedKeys returns the keys of m in order, for stable error messages.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
