@@ -1,0 +1,255 @@
+package events
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// UnmarshalJSON reads an event written by [Event.MarshalJSON], and also the
+// v0.2.0 form, where Payload is a base64 string (what plain encoding/json
+// wrote for a []byte), so stored v0.2.0 events still read.
+//
+// Like encoding/json it matches keys case-insensitively, ignores unknown
+// keys (a newer producer may add some) and reads null as the zero value.
+// Unlike it, it refuses rather than repairs: malformed or truncated JSON,
+// invalid UTF-8, a key given twice, a value of the wrong JSON type, a
+// Timestamp that is not RFC 3339, broken base64, or a payload larger than
+// [MaxPayloadBytes] all give a [*SyntaxError] (matching [ErrInvalidEvent])
+// that names the field and the byte offset. The receiver is changed only
+// on success.
+//
+// It does not check the event's content; call [Event.Validate] for that.
+func (e *Event) UnmarshalJSON(data []byte) error {
+	if !utf8.Valid(data) {
+		off := invalidUTF8Offset(data)
+		return &SyntaxError{Offset: int64(off), Field: fieldAt(data, off), Detail: "invalid UTF-8"}
+	}
+	d := eventDecoder{data: data}
+	var out Event
+	if err := d.decode(&out); err != nil {
+		return err
+	}
+	*e = out
+	return nil
+}
+
+type eventDecoder struct {
+	data []byte
+	seen [5]bool
+}
+
+// envelopeKeys are the wire keys, in field order.
+var envelopeKeys = [5]string{"ID", "Type", "Source", "Timestamp", "Payload"}
+
+func (d *eventDecoder) fail(off int, field, detail string, err error) *SyntaxError {
+	return &SyntaxError{Offset: int64(off), Field: field, Detail: detail, Err: err}
+}
+
+func (d *eventDecoder) decode(out *Event) error {
+	data := d.data
+	i := skipSpace(data, 0)
+	if i >= len(data) {
+		return d.fail(i, "", "unexpected end of input", nil)
+	}
+	if data[i] != '{' {
+		if end, serr := skipValue(data, i, 0); serr != nil {
+			return d.fail(serr.off, "", serr.detail, nil)
+		} else if skipSpace(data, end) == len(data) {
+			return d.fail(i, "", "an event must be a JSON object, got "+jsonKind(data), nil)
+		}
+		return d.fail(i, "", "invalid character "+quoteChar(data[i])+" looking for beginning of value", nil)
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return d.end(i + 1)
+	}
+	for {
+		if i >= len(data) {
+			return d.fail(i, "", "unexpected end of input", nil)
+		}
+		if data[i] != '"' {
+			return d.fail(i, "", "invalid character "+quoteChar(data[i])+" looking for beginning of object key string", nil)
+		}
+		keyStart := i
+		end, serr := skipString(data, i)
+		if serr != nil {
+			return d.fail(serr.off, "", serr.detail, nil)
+		}
+		key, err := unquote(data[keyStart:end])
+		if err != nil {
+			return d.fail(keyStart, "", "invalid object key", err)
+		}
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return d.fail(i, "", "unexpected end of input", nil)
+		}
+		if data[i] != ':' {
+			return d.fail(i, "", "invalid character "+quoteChar(data[i])+" after object key", nil)
+		}
+		i = skipSpace(data, i+1)
+		field := d.field(key)
+		if field >= 0 {
+			if d.seen[field] {
+				return d.fail(keyStart, envelopeKeys[field], "duplicate key", nil)
+			}
+			d.seen[field] = true
+		}
+		if i, err = d.value(i, field, out); err != nil {
+			return err
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return d.fail(i, "", "unexpected end of input", nil)
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return d.end(i + 1)
+		default:
+			return d.fail(i, "", "invalid character "+quoteChar(data[i])+" after object key:value pair", nil)
+		}
+	}
+}
+
+// end checks that only white space follows the object.
+func (d *eventDecoder) end(i int) error {
+	if i = skipSpace(d.data, i); i < len(d.data) {
+		return d.fail(i, "", "invalid character "+quoteChar(d.data[i])+" after top-level value", nil)
+	}
+	return nil
+}
+
+// field returns the index of key in envelopeKeys, matched as encoding/json
+// matches (case-insensitively), or -1 for an unknown key.
+func (d *eventDecoder) field(key []byte) int {
+	for f, k := range envelopeKeys {
+		if len(key) == len(k) && (string(key) == k || bytes.EqualFold(key, []byte(k))) {
+			return f
+		}
+	}
+	return -1
+}
+
+// value reads the value at data[i] into the field numbered f (or skips it
+// for f < 0) and returns the offset past it.
+func (d *eventDecoder) value(i, f int, out *Event) (int, error) {
+	data := d.data
+	end, serr := skipValue(data, i, 0)
+	name := ""
+	if f >= 0 {
+		name = envelopeKeys[f]
+	}
+	if serr != nil {
+		return serr.off, d.fail(serr.off, name, serr.detail, nil)
+	}
+	if f < 0 || data[i] == 'n' { // unknown key, or null: the zero value
+		return end, nil
+	}
+	raw := data[i:end]
+	if f == 4 {
+		return end, d.payload(i, raw, out)
+	}
+	if data[i] != '"' {
+		return end, d.fail(i, name, "must be a JSON string, got "+jsonKind(raw), nil)
+	}
+	s, err := unquote(raw)
+	if err != nil {
+		return end, d.fail(i, name, "invalid string", err)
+	}
+	switch f {
+	case 0:
+		out.ID = string(s)
+	case 1:
+		out.Type = EventType(s)
+	case 2:
+		out.Source = string(s)
+	case 3:
+		var ts time.Time
+		if err := ts.UnmarshalJSON(raw); err != nil {
+			return end, d.fail(i, name, "must be an RFC 3339 time", err)
+		}
+		out.Timestamp = ts.UTC()
+	}
+	return end, nil
+}
+
+// payload reads the Payload value: an embedded object (the current form)
+// or a base64 string (the v0.2.0 form).
+func (d *eventDecoder) payload(i int, raw []byte, out *Event) error {
+	switch raw[0] {
+	case '{':
+		if len(raw) > MaxPayloadBytes {
+			return d.fail(i, "Payload", tooLarge(len(raw)), nil)
+		}
+		out.Payload = append([]byte(nil), raw...)
+		return nil
+	case '"':
+		s, err := unquote(raw)
+		if err != nil {
+			return d.fail(i, "Payload", "invalid string", err)
+		}
+		if n := base64.StdEncoding.DecodedLen(len(s)); n > MaxPayloadBytes+2 {
+			return d.fail(i, "Payload", tooLarge(n), nil)
+		}
+		p := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+		n, err := base64.StdEncoding.Decode(p, s)
+		if err != nil {
+			return d.fail(i, "Payload", "invalid base64 (v0.2.0 form)", err)
+		}
+		if n > MaxPayloadBytes {
+			return d.fail(i, "Payload", tooLarge(n), nil)
+		}
+		out.Payload = p[:n]
+		return nil
+	default:
+		return d.fail(i, "Payload", "must be a JSON object (or, in the v0.2.0 form, a base64 string), got "+jsonKind(raw), nil)
+	}
+}
+
+func tooLarge(n int) string {
+	return "payload of " + strconv.Itoa(n) + " bytes is larger than MaxPayloadBytes (1048576)"
+}
+
+// unquote returns the contents of the JSON string raw (quotes included),
+// which skipString has already checked. Strings without escapes are
+// returned without copying.
+func unquote(raw []byte) ([]byte, error) {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// invalidUTF8Offset returns the offset of the first invalid UTF-8 sequence.
+func invalidUTF8Offset(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// fieldAt names the envelope field whose value holds offset off, on a best
+// effort basis for error messages: the last known key before off.
+func fieldAt(data []byte, off int) string {
+	best, bestAt := "", -1
+	for _, k := range envelopeKeys {
+		if at := bytes.LastIndex(data[:off], []byte(`"`+k+`"`)); at > bestAt {
+			best, bestAt = k, at
+		}
+	}
+	return best
+}
