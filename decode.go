@@ -1,0 +1,194 @@
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Decode returns the payload of e as a P, checked:
+//
+//   - if e.Type is not the type P belongs to, it returns an error matching
+//     [ErrTypeMismatch] without reading the bytes;
+//   - if the payload is not valid JSON for P, a [*SyntaxError] or
+//     [*ValidationError] matching [ErrInvalidPayload] that names the field;
+//   - if the decoded payload fails its Validate method, that
+//     [*ValidationError].
+//
+// Unknown JSON keys in the payload are ignored, so newer producers may add
+// fields. P must be a concrete payload type such as [RunCompletedPayload];
+// for code that handles every type, use [DecodePayload].
+func Decode[P Payload](e Event) (P, error) {
+	var zero P
+	want, err := payloadType[P]()
+	if err != nil {
+		return zero, err
+	}
+	if e.Type != want {
+		return zero, &mismatchError{got: e.Type, want: want}
+	}
+	var p P
+	if err := unmarshalPayload(e.Type, e.Payload, &p); err != nil {
+		return zero, err
+	}
+	if v, ok := any(p).(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return zero, err
+		}
+	}
+	return p, nil
+}
+
+// DecodePayload returns the payload of e as the concrete struct value for
+// its type (a [RunCompletedPayload], not a pointer, for run.completed, and
+// so on), decoded and validated as by [Decode]. It is meant for code that
+// handles any type, such as loggers and command-line tools; use a type
+// switch on the result.
+//
+// For a type that is not in [Types] it returns an error matching
+// [ErrUnknownType].
+func DecodePayload(e Event) (Payload, error) {
+	p, err := decodeKnown(e)
+	if err != nil {
+		return nil, err
+	}
+	var fe fieldErrors
+	validatePayload(p, &fe)
+	if err := fe.err(e.Type, false); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// decodeKnown unmarshals the payload of one of the known types without
+// validating it.
+func decodeKnown(e Event) (Payload, error) {
+	switch e.Type {
+	case EventTypeRunCompleted:
+		return unmarshalAs[RunCompletedPayload](e)
+	case EventTypeServiceRegistered:
+		return unmarshalAs[ServiceRegisteredPayload](e)
+	case EventTypeServiceDeregistered:
+		return unmarshalAs[ServiceDeregisteredPayload](e)
+	case EventTypeThresholdViolated:
+		return unmarshalAs[ThresholdViolatedPayload](e)
+	case EventTypeAlertFired:
+		return unmarshalAs[AlertFiredPayload](e)
+	}
+	return nil, &unknownTypeError{t: e.Type}
+}
+
+func unmarshalAs[P Payload](e Event) (Payload, error) {
+	var p P
+	if err := unmarshalPayload(e.Type, e.Payload, &p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// unmarshalPayload decodes JSON into a payload struct, turning every
+// encoding/json error into one of this package's, with the field named.
+func unmarshalPayload(t EventType, data []byte, v any) error {
+	var fe fieldErrors
+	switch {
+	case len(data) == 0:
+		fe.required("Payload")
+		return fe.err(t, false)
+	case len(data) > MaxPayloadBytes:
+		fe.add("Payload", FieldErrorTooLarge, len(data), "must be at most 1048576 bytes (MaxPayloadBytes)")
+		return fe.err(t, false)
+	case !utf8.Valid(data):
+		off := invalidUTF8Offset(data)
+		return &SyntaxError{Offset: int64(off), Field: "Payload", Detail: "invalid UTF-8", payload: true}
+	}
+	if kind := jsonKind(data); kind != "object" {
+		if kind == "invalid JSON" {
+			end, serr := skipValue(data, 0, 0)
+			if serr == nil { // one value, then more
+				serr = &scanError{skipSpace(data, end), "invalid character after top-level value"}
+			}
+			return &SyntaxError{Offset: int64(serr.off), Field: "Payload", Detail: serr.detail, payload: true}
+		}
+		fe.add("Payload", FieldErrorInvalid, kind, "must be a JSON object")
+		return fe.err(t, false)
+	}
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		field := typeErr.Field
+		if field == "" {
+			field = "Payload"
+		}
+		fe.add(field, FieldErrorInvalid, typeErr.Value, "must be a JSON "+jsonTypeName(typeErr.Type))
+		return &ValidationError{Type: t, Fields: fe.list}
+	}
+	return &SyntaxError{Field: "Payload", Detail: "cannot decode", Err: err, payload: true}
+}
+
+// jsonTypeName says which JSON type a Go type is read from.
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer in range for " + t.String()
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Map, reflect.Struct:
+		if t.String() == "time.Time" {
+			return "string (RFC 3339 time)"
+		}
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "value of type " + t.String()
+}
+
+// payloadType returns the event type that the payload type P belongs to.
+func payloadType[P Payload]() (EventType, error) {
+	var p P
+	rt := reflect.TypeOf(&p).Elem()
+	switch rt.Kind() {
+	case reflect.Interface:
+		return "", &unknownTypeError{detail: "Decode needs a concrete payload type, not the interface " + rt.String() + "; use DecodePayload"}
+	case reflect.Pointer:
+		p = reflect.New(rt.Elem()).Interface().(P)
+	}
+	return p.EventType(), nil
+}
+
+// mismatchError is returned by Decode for a payload type of another event
+// type; it matches ErrTypeMismatch.
+type mismatchError struct{ got, want EventType }
+
+func (e *mismatchError) Error() string {
+	return "events: event type does not match payload type: event is " + quote(string(e.got)) + ", payload type is for " + quote(string(e.want))
+}
+
+func (e *mismatchError) Is(target error) bool { return target == ErrTypeMismatch }
+
+// unknownTypeError matches ErrUnknownType.
+type unknownTypeError struct {
+	t      EventType
+	detail string
+}
+
+func (e *unknownTypeError) Error() string {
+	if e.detail != "" {
+		return "events: unknown event type: " + e.detail
+	}
+	return "events: unknown event type " + quote(string(e.t))
+}
+
+func (e *unknownTypeError) Is(target error) bool { return target == ErrUnknownType }
+
+func quote(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,113 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Option changes how [New] builds an event.
+type Option func(*options)
+
+type options struct {
+	id    string
+	ts    time.Time
+	hasID bool
+	hasTS bool
+}
+
+// WithID sets the event ID instead of a new UUIDv7, for replaying a stored
+// event or for deterministic tests. The ID must not be empty.
+func WithID(id string) Option {
+	return func(o *options) { o.id, o.hasID = id, true }
+}
+
+// WithTimestamp sets the event time instead of now, for replay or
+// deterministic tests. It is converted to UTC, with any monotonic clock
+// reading removed. It must not be zero.
+func WithTimestamp(t time.Time) Option {
+	return func(o *options) { o.ts, o.hasTS = t, true }
+}
+
+// New builds a validated event carrying p:
+//
+//   - ID is a new UUIDv7 string: time-ordered, and the event's idempotency
+//     key, so make the event once and send that same value on every retry;
+//   - Type is p.EventType();
+//   - Source is source, e.g. [SourcePulse];
+//   - Timestamp is now, in UTC, with the monotonic clock reading removed;
+//   - Payload is p encoded by encoding/json (see the package doc for the
+//     wire format), at most [MaxPayloadBytes] bytes.
+//
+// Source and the payload are checked first: if p has a Validate() error
+// method (the five payloads of this package do) and it fails, New returns
+// that [*ValidationError] (matching [ErrInvalidPayload]). A bad source, ID,
+// timestamp or type gives a [*ValidationError] matching [ErrInvalidEvent].
+// New never panics and never returns a bare encoding/json error.
+func New[P Payload](source string, p P, opts ...Option) (Event, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	t := safeEventType(p)
+	var fe fieldErrors
+	if o.hasID {
+		requiredText(&fe, "ID", o.id)
+	}
+	switch {
+	case t == "":
+		fe.required("Type")
+	case !validType(string(t)):
+		fe.add("Type", FieldErrorInvalid, string(t), "must be lowercase words of [a-z0-9_] joined by single dots")
+	}
+	requiredText(&fe, "Source", source)
+	if o.hasTS {
+		o.ts = o.ts.Round(0).UTC()
+		timestamp(&fe, "Timestamp", o.ts)
+	}
+	if err := fe.err(t, true); err != nil {
+		return Event{}, err
+	}
+	if v, ok := any(p).(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return Event{}, err
+		}
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return Event{}, fmt.Errorf("%w (%s): cannot encode as JSON: %w", ErrInvalidPayload, t, err)
+	}
+	if len(payload) > MaxPayloadBytes {
+		fe.add("Payload", FieldErrorTooLarge, len(payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
+		return Event{}, fe.err(t, false)
+	}
+	if payload[0] != '{' {
+		fe.add("Payload", FieldErrorInvalid, jsonKind(payload), "must encode as a JSON object")
+		return Event{}, fe.err(t, false)
+	}
+	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
+	if !o.hasID {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return Event{}, fmt.Errorf("events: cannot make an event ID: %w", err)
+		}
+		e.ID = id.String()
+	}
+	if !o.hasTS {
+		e.Timestamp = time.Now().Round(0).UTC()
+	}
+	return e, nil
+}
+
+// safeEventType calls p.EventType(), turning the panic of a nil pointer
+// payload into an empty type that validation then reports.
+func safeEventType(p Payload) (t EventType) {
+	defer func() {
+		if recover() != nil {
+			t = ""
+		}
+	}()
+	return p.EventType()
+}
