@@ -1,8 +1,6 @@
 package events
 
 import (
-	"encoding/json"
-	"errors"
 	"reflect"
 	"strconv"
 	"unicode/utf8"
@@ -88,8 +86,9 @@ func unmarshalAs[P Payload](e Event) (Payload, error) {
 	return p, nil
 }
 
-// unmarshalPayload decodes JSON into a payload struct, turning every
-// encoding/json error into one of this package's, with the field named.
+// unmarshalPayload checks that data is one JSON object of valid UTF-8
+// within MaxPayloadBytes, then decodes it into v, turning every problem
+// into one of this package's errors, with the field named.
 func unmarshalPayload(t EventType, data []byte, v any) error {
 	var fe fieldErrors
 	switch {
@@ -103,54 +102,18 @@ func unmarshalPayload(t EventType, data []byte, v any) error {
 		off := invalidUTF8Offset(data)
 		return &SyntaxError{Offset: int64(off), Field: "Payload", Detail: "invalid UTF-8", payload: true}
 	}
-	if kind := jsonKind(data); kind != "object" {
-		if kind == "invalid JSON" {
-			end, serr := skipValue(data, 0, 0)
-			if serr == nil { // one value, then more
-				serr = &scanError{skipSpace(data, end), "invalid character after top-level value"}
-			}
-			return &SyntaxError{Offset: int64(serr.off), Field: "Payload", Detail: serr.detail, payload: true}
-		}
-		fe.add("Payload", FieldErrorInvalid, kind, "must be a JSON object")
+	end, serr := skipValue(data, 0, 0)
+	if serr == nil && skipSpace(data, end) != len(data) {
+		serr = &scanError{skipSpace(data, end), "invalid character " + quoteChar(data[skipSpace(data, end)]) + " after top-level value"}
+	}
+	if serr != nil {
+		return &SyntaxError{Offset: int64(serr.off), Field: "Payload", Detail: serr.detail, payload: true}
+	}
+	if start := skipSpace(data, 0); data[start] != '{' {
+		fe.add("Payload", FieldErrorInvalid, jsonKind(data), "must be a JSON object")
 		return fe.err(t, false)
 	}
-	err := json.Unmarshal(data, v)
-	if err == nil {
-		return nil
-	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		field := typeErr.Field
-		if field == "" {
-			field = "Payload"
-		}
-		fe.add(field, FieldErrorInvalid, typeErr.Value, "must be a JSON "+jsonTypeName(typeErr.Type))
-		return &ValidationError{Type: t, Fields: fe.list}
-	}
-	return &SyntaxError{Field: "Payload", Detail: "cannot decode", Err: err, payload: true}
-}
-
-// jsonTypeName says which JSON type a Go type is read from.
-func jsonTypeName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer in range for " + t.String()
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Map, reflect.Struct:
-		if t.String() == "time.Time" {
-			return "string (RFC 3339 time)"
-		}
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	}
-	return "value of type " + t.String()
+	return decodePayloadJSON(t, data, v)
 }
 
 // payloadType returns the event type that the payload type P belongs to.

@@ -75,7 +75,10 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 			return Event{}, err
 		}
 	}
-	payload, err := json.Marshal(p)
+	payload, known, err := appendPayload(make([]byte, 0, 256), p)
+	if !known {
+		payload, err = json.Marshal(p)
+	}
 	if err != nil {
 		return Event{}, fmt.Errorf("%w (%s): cannot encode as JSON: %w", ErrInvalidPayload, t, err)
 	}

@@ -165,9 +165,9 @@ func (d *eventDecoder) value(i, f int, out *Event) (int, error) {
 	case 0:
 		out.ID = string(s)
 	case 1:
-		out.Type = EventType(s)
+		out.Type = internType(s)
 	case 2:
-		out.Source = string(s)
+		out.Source = internSource(s)
 	case 3:
 		var ts time.Time
 		if err := ts.UnmarshalJSON(raw); err != nil {
@@ -252,4 +252,30 @@ func fieldAt(data []byte, off int) string {
 		}
 	}
 	return best
+}
+
+// internType returns the constant for a known type, saving an allocation.
+func internType(s []byte) EventType {
+	for _, k := range knownTypes {
+		if string(s) == string(k) {
+			return k
+		}
+	}
+	return EventType(s)
+}
+
+// internSource returns the constant for a known source, saving an
+// allocation.
+func internSource(s []byte) string {
+	switch string(s) {
+	case SourcePulse:
+		return SourcePulse
+	case SourceRelay:
+		return SourceRelay
+	case SourceDeploy:
+		return SourceDeploy
+	case SourceBeacon:
+		return SourceBeacon
+	}
+	return string(s)
 }
