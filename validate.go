@@ -1,6 +1,7 @@
 package events
 
 import (
+	"errors"
 	"math"
 	"net"
 	"strconv"
@@ -17,19 +18,29 @@ import (
 //   - Payload is a JSON object of at most [MaxPayloadBytes] bytes;
 //   - for the types in [Types], the payload decodes into its struct and
 //     passes that struct's Validate; its field errors are prefixed
-//     "Payload." and the error then also matches [ErrInvalidPayload].
+//     "Payload.".
+//
+// When any problem is with the payload (a "Payload" or "Payload.…"
+// field), the error also matches [ErrInvalidPayload].
 //
 // An event of an unknown but well-formed type passes.
 func (e Event) Validate() error {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
 	if len(fe.list) == 0 && e.Type.Known() {
+		fe.prefix = "Payload."
 		p, err := decodeKnown(e)
-		if err != nil {
+		var ve *ValidationError
+		switch {
+		case err == nil:
+			validatePayload(p, &fe)
+		case errors.As(err, &ve):
+			for _, f := range ve.Fields {
+				fe.add(f.Field, f.Kind, f.BadValue, f.Detail)
+			}
+		default:
 			return err
 		}
-		fe.prefix = "Payload."
-		validatePayload(p, &fe)
 	}
 	return fe.err(e.Type, true)
 }
