@@ -215,3 +215,18 @@ func (listPayload) EventType() events.EventType { return "custom.list" }
 type chanPayload struct{ C chan int }
 
 func (chanPayload) EventType() events.EventType { return "custom.chan" }
+
+func TestDecodeCustomPayloadErrors(t *testing.T) {
+	t.Parallel()
+	e, err := events.New("custom-tool", customPayload{Data: "ok"})
+	require.NoError(t, err)
+
+	e.Payload = []byte(`{"Data":5}`)
+	_, err = events.Decode[customPayload](e)
+	require.ErrorIs(t, err, events.ErrInvalidPayload)
+	assert.Equal(t, []string{"Data/invalid"}, fieldsOf(t, err))
+
+	e.Payload = []byte(`{"Data":"refuse"}`)
+	_, err = events.Decode[customPayload](e)
+	require.ErrorIs(t, err, errRefused, "the payload's own Validate runs")
+}
