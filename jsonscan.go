@@ -251,7 +251,12 @@ func jsonKind(data []byte) string {
 	if err != nil || skipSpace(data, end) != len(data) {
 		return "invalid JSON"
 	}
-	switch data[skipSpace(data, 0)] {
+	return kindOf(data[skipSpace(data, 0)])
+}
+
+// kindOf names the kind of the JSON value that starts with byte c.
+func kindOf(c byte) string {
+	switch c {
 	case '{':
 		return "object"
 	case '[':

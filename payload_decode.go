@@ -97,15 +97,8 @@ func (d *payloadDecoder) wrongType(field string, val []byte, want string) {
 // describeJSON names a raw JSON value for an error: its kind, and for
 // numbers the literal, as encoding/json does ("number 1.5").
 func describeJSON(val []byte) string {
-	switch val[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "bool"
+	if kind := kindOf(val[0]); kind != "number" {
+		return kind
 	}
 	if len(val) > 32 {
 		return "number " + string(val[:32]) + "…"

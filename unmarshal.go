@@ -22,6 +22,11 @@ import (
 // that names the field and the byte offset. The receiver is changed only
 // on success.
 //
+// Through [encoding/json.Unmarshal], input that is not JSON at all is
+// reported by encoding/json itself, as a *json.SyntaxError, before this
+// method runs; call UnmarshalJSON directly to always get a [*SyntaxError]
+// (and to skip encoding/json's two extra scans of the input).
+//
 // It does not check the event's content; call [Event.Validate] for that.
 func (e *Event) UnmarshalJSON(data []byte) error {
 	if !utf8.Valid(data) {
