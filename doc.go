@@ -37,22 +37,24 @@
 //
 // An event is a JSON object (see [Event.MarshalJSON]):
 //
-//		{"ID":"0190...","Type":"threshold.violated","Source":"relay",
-//		 "Timestamp":"2026-05-01T12:00:00.123456789Z","Payload":{"Service":"checkout",...}}
+//	{"ID":"0190...","Type":"threshold.violated","Source":"relay",
+//	 "Timestamp":"2026-05-01T12:00:00.123456789Z","Payload":{"Service":"checkout",...}}
 //
-//	  - Keys are exactly the Go field names, in envelope and payloads alike:
-//	    what encoding/json writes for the untagged v0.2.0 structs, so v0.2.0
-//	    producers and this version write the same payload bytes.
-//	  - Payload is embedded as a JSON object. v0.2.0 wrote it as a base64
-//	    string; [Event.UnmarshalJSON] still reads that form.
-//	  - Times (Timestamp, FiredAt) are RFC 3339 strings with nanoseconds;
-//	    [New] and [Event.MarshalJSON] write Timestamp in UTC.
-//	  - time.Duration fields (RunCompletedPayload.Duration) are integer
-//	    nanoseconds. RunSummary.P99Ms is milliseconds, ErrorRate a fraction
-//	    in [0,1], RPS requests per second.
-//	  - Floats are finite: JSON has no NaN or Inf, and validation refuses them.
-//	  - Maps (Tags, Labels) are objects of strings; nil is written as null.
-//	  - A payload is at most [MaxPayloadBytes] bytes of JSON.
+// The rules:
+//
+//   - Keys are exactly the Go field names, in envelope and payloads alike:
+//     what encoding/json writes for the untagged v0.2.0 structs, so v0.2.0
+//     producers and this version write the same payload bytes.
+//   - Payload is embedded as a JSON object. v0.2.0 wrote it as a base64
+//     string; [Event.UnmarshalJSON] still reads that form.
+//   - Times (Timestamp, FiredAt) are RFC 3339 strings with nanoseconds,
+//     written in UTC and read into UTC.
+//   - time.Duration fields (RunCompletedPayload.Duration) are integer
+//     nanoseconds. RunSummary.P99Ms is milliseconds, ErrorRate a fraction
+//     in [0,1], RPS requests per second.
+//   - Floats are finite: JSON has no NaN or Inf, and validation refuses them.
+//   - Maps (Tags, Labels) are objects of strings; nil is written as null.
+//   - A payload is at most [MaxPayloadBytes] bytes of JSON.
 //
 // Readers tolerate unknown keys, so producers may add fields. An event of a
 // type this version does not know decodes as an [Event] and passes
@@ -62,11 +64,14 @@
 // # Errors
 //
 // Every error matches one of [ErrInvalidEvent], [ErrInvalidPayload],
-// [ErrUnknownType] or [ErrTypeMismatch] with [errors.Is]. Validation errors
+// [ErrUnknownType] or [ErrTypeMismatch] with [errors.Is] (the one exception
+// is a failure of the system's random source in [New]). Validation errors
 // are a [*ValidationError] listing every failing field at once, in field
 // order, as [*FieldError] values with a path such as "Summary.ErrorRate",
-// the bad value and what was expected. Malformed JSON gives a
-// [*SyntaxError] with the byte offset and the field.
+// the bad value and what was expected. Decoding reports every value of the
+// wrong JSON type at once, in the order of the input; values are checked
+// once they all decode. Malformed JSON gives a [*SyntaxError] with the
+// byte offset and the field.
 //
 // # Compatibility
 //

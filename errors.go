@@ -53,7 +53,8 @@ type FieldError struct {
 	Field string
 	// Kind classifies the problem.
 	Kind FieldErrorKind
-	// BadValue is the offending value, or nil when it is absent.
+	// BadValue is the offending value, or nil when it is absent. For a
+	// value of the wrong JSON type it is the raw JSON text (a string).
 	BadValue any
 	// Detail says what was expected, e.g. "must be within [0,1]".
 	Detail string
@@ -81,7 +82,8 @@ func (e *FieldError) write(b *strings.Builder) {
 }
 
 // ValidationError reports every field that failed validation, in a stable
-// order (the order of the fields in the struct).
+// order: the order of the fields in the struct for failed checks, the
+// order of the input for values of the wrong JSON type.
 //
 // It matches [ErrInvalidEvent] or [ErrInvalidPayload] (or both, when an
 // event's payload is what failed) with [errors.Is], and each of its

@@ -146,6 +146,7 @@ func TestNewErrors(t *testing.T) {
 		{"nil pointer payload", events.SourcePulse, (*customPayload)(nil), nil, events.ErrInvalidEvent, []string{"Type/required"}},
 		{"custom payload not an object", events.SourcePulse, listPayload{1, 2}, nil, events.ErrInvalidPayload, []string{"Payload/invalid"}},
 		{"custom payload too large", events.SourcePulse, customPayload{Data: strings.Repeat("x", events.MaxPayloadBytes)}, nil, events.ErrInvalidPayload, []string{"Payload/too large"}},
+		{"custom payload claiming a known type", events.SourcePulse, impostorPayload{RunID: "r"}, nil, events.ErrInvalidPayload, []string{"Type/invalid"}},
 		{"custom payload self-validation", events.SourcePulse, customPayload{Data: "refuse"}, nil, errRefused, nil},
 	}
 	for _, tt := range tests {
@@ -155,6 +156,9 @@ func TestNewErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, events.Event{}, e)
 			assert.ErrorIs(t, err, tt.is)
+			if tt.is == errRefused {
+				assert.ErrorIs(t, err, events.ErrInvalidPayload, "a custom payload's own error is wrapped")
+			}
 			if tt.fields != nil {
 				assert.Equal(t, tt.fields, fieldsOf(t, err))
 			}
@@ -229,4 +233,43 @@ func TestDecodeCustomPayloadErrors(t *testing.T) {
 	e.Payload = []byte(`{"Data":"refuse"}`)
 	_, err = events.Decode[customPayload](e)
 	require.ErrorIs(t, err, errRefused, "the payload's own Validate runs")
+}
+
+// impostorPayload claims a type that belongs to RunCompletedPayload.
+type impostorPayload struct{ RunID string }
+
+func (impostorPayload) EventType() events.EventType { return events.EventTypeRunCompleted }
+
+func TestNewTimesInUTC(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []*time.Location{
+		time.FixedZone("LMT", 19*60+32), // an offset with seconds, as historic zones have
+		time.FixedZone("far", 26*3600),  // beyond what RFC 3339 offsets can say
+		time.FixedZone("west", -11*3600),
+	} {
+		fired := time.Date(2026, 5, 1, 12, 0, 0, 987654321, zone)
+		p := alertFired
+		p.FiredAt = fired
+		e, err := events.New(events.SourceBeacon, p, events.WithTimestamp(fired))
+		require.NoError(t, err, zone.String())
+		got, err := events.Decode[events.AlertFiredPayload](e)
+		require.NoError(t, err)
+		assert.True(t, got.FiredAt.Equal(fired), "%s: got %s, want %s", zone, got.FiredAt, fired)
+		assert.Equal(t, time.UTC, got.FiredAt.Location())
+		assert.Contains(t, string(e.Payload), fired.UTC().Format(time.RFC3339Nano))
+	}
+}
+
+func TestYearBoundsInUTC(t *testing.T) {
+	t.Parallel()
+	late := time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("minus2", -2*3600)) // 10000 in UTC
+	e := mustEvent(0)
+	e.Timestamp = late
+	assert.Equal(t, []string{"Timestamp/out of range"}, fieldsOf(t, e.Validate()))
+	_, err := e.MarshalJSON()
+	assert.Equal(t, []string{"Timestamp/out of range"}, fieldsOf(t, err))
+
+	p := alertFired
+	p.FiredAt = late
+	assert.Equal(t, []string{"FiredAt/out of range"}, fieldsOf(t, p.Validate()))
 }

@@ -15,8 +15,9 @@ import (
 // escaped as encoding/json escapes them.
 //
 // It returns a [*ValidationError] matching [ErrInvalidEvent] when a string
-// is not valid UTF-8, the Timestamp's year is outside 0000–9999, or the
-// Payload is not a JSON object; nothing is ever written half-right.
+// is not valid UTF-8, the Timestamp's year (in UTC) is outside 0000–9999,
+// or the Payload is not a JSON object of at most [MaxPayloadBytes]; so it
+// never writes what [Event.UnmarshalJSON] would refuse.
 func (e Event) MarshalJSON() ([]byte, error) {
 	var fe fieldErrors
 	text(&fe, "ID", e.ID)
@@ -26,7 +27,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if y := ts.Year(); y < 0 || y > 9999 {
 		fe.add("Timestamp", FieldErrorOutOfRange, ts.Format(time.RFC3339Nano), "must have a year from 0000 to 9999")
 	}
-	if len(e.Payload) > 0 {
+	if len(e.Payload) > MaxPayloadBytes {
+		fe.add("Payload", FieldErrorTooLarge, len(e.Payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
+	} else if len(e.Payload) > 0 {
 		if !utf8.Valid(e.Payload) {
 			fe.add("Payload", FieldErrorInvalid, nil, "must be valid UTF-8")
 		} else if kind := jsonKind(e.Payload); kind != "object" {

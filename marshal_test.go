@@ -83,6 +83,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"payload not JSON", func(e *events.Event) { e.Payload = []byte(`{"a"`) }, []string{"Payload/invalid"}},
 		{"payload array", func(e *events.Event) { e.Payload = []byte(`[]`) }, []string{"Payload/invalid"}},
 		{"payload invalid UTF-8", func(e *events.Event) { e.Payload = []byte("{\"\xff\":1}") }, []string{"Payload/invalid"}},
+		{"payload too large", func(e *events.Event) { e.Payload = make([]byte, events.MaxPayloadBytes+1) }, []string{"Payload/too large"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

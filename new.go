@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,9 +44,13 @@ func WithTimestamp(t time.Time) Option {
 //
 // Source and the payload are checked first: if p has a Validate() error
 // method (the five payloads of this package do) and it fails, New returns
-// that [*ValidationError] (matching [ErrInvalidPayload]). A bad source, ID,
+// that [*ValidationError] (matching [ErrInvalidPayload]; a custom payload's
+// own error is wrapped so that it matches too). A bad source, ID,
 // timestamp or type gives a [*ValidationError] matching [ErrInvalidEvent].
-// New never panics and never returns a bare encoding/json error.
+// A payload type of another package may not claim one of the types in
+// [Types]. New never panics and never returns a bare encoding/json error.
+// The one error matching no sentinel is a failure of the system's random
+// source while making the ID.
 func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	var o options
 	for _, opt := range opts {
@@ -72,15 +77,24 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	}
 	if v, ok := any(p).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
+			if !errors.Is(err, ErrInvalidPayload) {
+				err = fmt.Errorf("%w (%s): %w", ErrInvalidPayload, t, err)
+			}
 			return Event{}, err
 		}
 	}
-	payload, known, err := appendPayload(make([]byte, 0, 256), p)
-	if !known {
+	payload, own, err := appendPayload(make([]byte, 0, 256), p)
+	if !own {
+		if t.Known() {
+			// Only the package's struct may carry a known type, or the
+			// event would fail its own Validate on the consumer's side.
+			fe.add("Type", FieldErrorInvalid, string(t), fmt.Sprintf("is a type of this package; its payload must be the package's struct, not %T", p))
+			return Event{}, fe.err(t, false)
+		}
 		payload, err = json.Marshal(p)
 	}
 	if err != nil {
-		return Event{}, fmt.Errorf("%w (%s): cannot encode as JSON: %w", ErrInvalidPayload, t, err)
+		return Event{}, fmt.Errorf("%w (%s): Payload: cannot be encoded as JSON: %w", ErrInvalidPayload, t, err)
 	}
 	if len(payload) > MaxPayloadBytes {
 		fe.add("Payload", FieldErrorTooLarge, len(payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
@@ -104,8 +118,9 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	return e, nil
 }
 
-// safeEventType calls p.EventType(), turning the panic of a nil pointer
-// payload into an empty type that validation then reports.
+// safeEventType calls p.EventType(). A payload whose method panics (a nil
+// pointer to a payload struct does) gets the empty type, which validation
+// then reports as "Type: required".
 func safeEventType(p Payload) (t EventType) {
 	defer func() {
 		if recover() != nil {

@@ -52,37 +52,51 @@ func (m *members) next() bool {
 	return true
 }
 
-// is reports whether the current key names field, which must be in upper
-// case: matched exactly, or folded as encoding/json folds keys.
+// is reports whether the current key names field, whose upper-case form
+// is upper: exactly, or case-insensitively as encoding/json matches keys.
 func (m *members) is(field, upper string) bool {
-	k := m.key
-	if string(k) == field {
-		return true
-	}
+	return string(m.key) == field || foldEqual(m.key, upper)
+}
+
+// foldEqual reports whether key equals the ASCII upper-case name under
+// Unicode simple case folding, which is what encoding/json uses: "runid"
+// and "RunID" match, and so do "ſervice" (long s) and "Service".
+func foldEqual(key []byte, upper string) bool {
 	j := 0
-	for i := 0; i < len(k); {
-		c := k[i]
-		if c < utf8.RuneSelf {
+	for i := 0; i < len(key); j++ {
+		if j >= len(upper) {
+			return false
+		}
+		if c := key[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' {
 				c -= 'a' - 'A'
 			}
-			if j >= len(upper) || upper[j] != c {
+			if c != upper[j] {
 				return false
 			}
 			i++
-			j++
 			continue
 		}
-		r, n := utf8.DecodeRune(k[i:])
-		var buf [utf8.UTFMax]byte
-		u := buf[:utf8.EncodeRune(buf[:], unicode.ToUpper(r))]
-		if j+len(u) > len(upper) || upper[j:j+len(u)] != string(u) {
+		r, n := utf8.DecodeRune(key[i:])
+		if foldRune(r) != rune(upper[j]) {
 			return false
 		}
 		i += n
-		j += len(u)
 	}
 	return j == len(upper)
+}
+
+// foldRune returns the smallest rune of r's case-folding orbit, as
+// encoding/json does; for the orbit of an ASCII letter that is the
+// upper-case letter.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
 }
 
 // payloadDecoder decodes values and collects type errors.
@@ -91,19 +105,16 @@ type payloadDecoder struct {
 }
 
 func (d *payloadDecoder) wrongType(field string, val []byte, want string) {
-	d.fe.add(field, FieldErrorInvalid, describeJSON(val), "must be a JSON "+want)
+	d.fe.add(field, FieldErrorInvalid, rawValue(val), "must be a JSON "+want+", not "+kindOf(val[0]))
 }
 
-// describeJSON names a raw JSON value for an error: its kind, and for
-// numbers the literal, as encoding/json does ("number 1.5").
-func describeJSON(val []byte) string {
-	if kind := kindOf(val[0]); kind != "number" {
-		return kind
+// rawValue is a raw JSON value as the BadValue of an error, cut short if
+// long.
+func rawValue(val []byte) string {
+	if len(val) > 64 {
+		return string(val[:64]) + "…"
 	}
-	if len(val) > 32 {
-		return "number " + string(val[:32]) + "…"
-	}
-	return "number " + string(val)
+	return string(val)
 }
 
 func (d *payloadDecoder) string(field string, val []byte, dst *string) {
@@ -144,7 +155,7 @@ func (d *payloadDecoder) int64(field string, val []byte, dst *int64) {
 	}
 	n, ok := parseInt(val)
 	if !ok {
-		d.fe.add(field, FieldErrorInvalid, describeJSON(val), "must be an integer within the range of int64")
+		d.fe.add(field, FieldErrorInvalid, rawValue(val), "must be an integer within the range of int64")
 		return
 	}
 	*dst = n
@@ -187,7 +198,7 @@ func (d *payloadDecoder) float64(field string, val []byte, dst *float64) {
 	}
 	f, err := strconv.ParseFloat(string(val), 64)
 	if err != nil {
-		d.fe.add(field, FieldErrorOutOfRange, describeJSON(val), "must be a number within the range of float64")
+		d.fe.add(field, FieldErrorOutOfRange, rawValue(val), "must be a number within the range of float64")
 		return
 	}
 	*dst = f
@@ -199,8 +210,10 @@ func (d *payloadDecoder) time(field string, val []byte, dst *time.Time) {
 		return
 	}
 	if err := dst.UnmarshalJSON(val); err != nil {
-		d.fe.add(field, FieldErrorInvalid, string(val), "must be an RFC 3339 time")
+		d.fe.add(field, FieldErrorInvalid, rawValue(val), "must be an RFC 3339 time")
+		return
 	}
+	*dst = dst.UTC()
 }
 
 func (d *payloadDecoder) stringMap(field string, val []byte, dst *map[string]string) {

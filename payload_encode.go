@@ -9,7 +9,8 @@ import (
 // The five payloads are encoded by hand, byte for byte as encoding/json
 // encodes them (tests and a fuzz target hold the two to the same bytes):
 // keys in field order, HTML-safe strings, floats in encoding/json's format,
-// map keys sorted, times via time.Time.MarshalJSON. The payloads are
+// map keys sorted, times via time.Time.MarshalJSON. The one difference is
+// on purpose: times are written in UTC, as the wire format requires. The payloads are
 // validated first, so no NaN, Inf or invalid UTF-8 reaches here.
 
 // appendPayload appends the JSON of one of the five payloads; ok is false
@@ -92,7 +93,7 @@ func (p *AlertFiredPayload) appendJSON(b []byte) ([]byte, error) {
 	b = appendString(b, p.Summary)
 	b = append(b, `,"FiredAt":`...)
 	var err error
-	if b, err = appendTime(b, p.FiredAt); err != nil {
+	if b, err = appendTime(b, p.FiredAt.UTC()); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"Labels":`...)

@@ -29,10 +29,6 @@ import (
 //
 // It does not check the event's content; call [Event.Validate] for that.
 func (e *Event) UnmarshalJSON(data []byte) error {
-	if !utf8.Valid(data) {
-		off := invalidUTF8Offset(data)
-		return &SyntaxError{Offset: int64(off), Field: fieldAt(data, off), Detail: "invalid UTF-8"}
-	}
 	d := eventDecoder{data: data}
 	var out Event
 	if err := d.decode(&out); err != nil {
@@ -49,6 +45,9 @@ type eventDecoder struct {
 
 // envelopeKeys are the wire keys, in field order.
 var envelopeKeys = [5]string{"ID", "Type", "Source", "Timestamp", "Payload"}
+
+// envelopeUpper are the keys in upper case, for case-insensitive matching.
+var envelopeUpper = [5]string{"ID", "TYPE", "SOURCE", "TIMESTAMP", "PAYLOAD"}
 
 func (d *eventDecoder) fail(off int, field, detail string, err error) *SyntaxError {
 	return &SyntaxError{Offset: int64(off), Field: field, Detail: detail, Err: err}
@@ -84,6 +83,9 @@ func (d *eventDecoder) decode(out *Event) error {
 		if serr != nil {
 			return d.fail(serr.off, "", serr.detail, nil)
 		}
+		if !utf8.Valid(data[keyStart:end]) {
+			return d.fail(keyStart+invalidUTF8Offset(data[keyStart:end]), "", "invalid UTF-8 in object key", nil)
+		}
 		key, err := unquote(data[keyStart:end])
 		if err != nil {
 			return d.fail(keyStart, "", "invalid object key", err)
@@ -96,7 +98,7 @@ func (d *eventDecoder) decode(out *Event) error {
 			return d.fail(i, "", "invalid character "+quoteChar(data[i])+" after object key", nil)
 		}
 		i = skipSpace(data, i+1)
-		field := d.field(key)
+		field := fieldIndex(key)
 		if field >= 0 {
 			if d.seen[field] {
 				return d.fail(keyStart, envelopeKeys[field], "duplicate key", nil)
@@ -129,11 +131,11 @@ func (d *eventDecoder) end(i int) error {
 	return nil
 }
 
-// field returns the index of key in envelopeKeys, matched as encoding/json
-// matches (case-insensitively), or -1 for an unknown key.
-func (d *eventDecoder) field(key []byte) int {
+// fieldIndex returns the index of key in envelopeKeys, matched as
+// encoding/json matches keys (exactly or case-insensitively), or -1.
+func fieldIndex(key []byte) int {
 	for f, k := range envelopeKeys {
-		if len(key) == len(k) && (string(key) == k || bytes.EqualFold(key, []byte(k))) {
+		if string(key) == k || foldEqual(key, envelopeUpper[f]) {
 			return f
 		}
 	}
@@ -144,13 +146,16 @@ func (d *eventDecoder) field(key []byte) int {
 // for f < 0) and returns the offset past it.
 func (d *eventDecoder) value(i, f int, out *Event) (int, error) {
 	data := d.data
-	end, serr := skipValue(data, i, 0)
+	end, serr := skipValue(data, i, 1) // depth 1: inside the envelope
 	name := ""
 	if f >= 0 {
 		name = envelopeKeys[f]
 	}
 	if serr != nil {
 		return serr.off, d.fail(serr.off, name, serr.detail, nil)
+	}
+	if !utf8.Valid(data[i:end]) {
+		return end, d.fail(i+invalidUTF8Offset(data[i:end]), name, "invalid UTF-8", nil)
 	}
 	if f < 0 || data[i] == 'n' { // unknown key, or null: the zero value
 		return end, nil
@@ -209,6 +214,12 @@ func (d *eventDecoder) payload(i int, raw []byte, out *Event) error {
 		if n > MaxPayloadBytes {
 			return d.fail(i, "Payload", tooLarge(n), nil)
 		}
+		if n == 0 {
+			return nil
+		}
+		if kind := jsonKind(p[:n]); kind != "object" || !utf8.Valid(p[:n]) {
+			return d.fail(i, "Payload", "base64 content (v0.2.0 form) must be a JSON object of valid UTF-8", nil)
+		}
 		out.Payload = p[:n]
 		return nil
 	default:
@@ -245,18 +256,6 @@ func invalidUTF8Offset(data []byte) int {
 		i += size
 	}
 	return len(data)
-}
-
-// fieldAt names the envelope field whose value holds offset off, on a best
-// effort basis for error messages: the last known key before off.
-func fieldAt(data []byte, off int) string {
-	best, bestAt := "", -1
-	for _, k := range envelopeKeys {
-		if at := bytes.LastIndex(data[:off], []byte(`"`+k+`"`)); at > bestAt {
-			best, bestAt = k, at
-		}
-	}
-	return best
 }
 
 // internType returns the constant for a known type, saving an allocation.

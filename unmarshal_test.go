@@ -45,6 +45,10 @@ var badEvents = []struct {
 	{"Payload broken object", `{"Payload":{"a":}}`, "Payload", 16},
 	{"invalid UTF-8 in ID", "{\"ID\":\"a\xffb\"}", "ID", 8},
 	{"invalid UTF-8 in payload", "{\"ID\":\"a\",\"Payload\":{\"x\":\"\xfe\"}}", "Payload", 26},
+	{"invalid UTF-8 in unknown key's value", "{\"ID\":\"a\",\"Extra\":\"\xff\"}", "", 19},
+	{"invalid UTF-8 in key", "{\"I\xffD\":\"a\"}", "", 3},
+	{"base64 of invalid UTF-8", `{"Payload":"/w=="}`, "Payload", 11},
+	{"base64 of an array", `{"Payload":"WzFd"}`, "Payload", 11},
 	{"duplicate ID", `{"ID":"a","ID":"b"}`, "ID", 10},
 	{"duplicate key other case", `{"ID":"a","id":"b"}`, "ID", 10},
 	{"bad escape", `{"ID":"\q"}`, "ID", 8},
@@ -52,7 +56,7 @@ var badEvents = []struct {
 	{"missing colon", `{"ID" "a"}`, "", 6},
 	{"missing comma", `{"ID":"a" "Type":"b"}`, "", 10},
 	{"unquoted key", `{ID:"a"}`, "", 1},
-	{"deep nesting", `{"Payload":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, "Payload", 11 + 10000},
+	{"deep nesting", `{"Payload":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, "Payload", 11 + 9999},
 }
 
 func TestUnmarshalBadInput(t *testing.T) {

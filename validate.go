@@ -106,10 +106,10 @@ func text(fe *fieldErrors, field, v string) {
 	}
 }
 
-// timestamp checks a required time: not zero, and with a year that
-// RFC 3339 can write (0000 to 9999).
+// timestamp checks a required time: not zero, and with a year, in UTC,
+// that RFC 3339 can write (0000 to 9999).
 func timestamp(fe *fieldErrors, field string, t time.Time) {
-	switch y := t.Year(); {
+	switch y := t.UTC().Year(); {
 	case t.IsZero():
 		fe.required(field)
 	case y < 0 || y > 9999:
