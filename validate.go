@@ -27,7 +27,7 @@ import (
 func (e Event) Validate() error {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
-	if len(fe.list) == 0 && e.Type.Known() {
+	if e.Type.Known() && !fe.has("Payload") {
 		fe.prefix = "Payload."
 		p, err := decodeKnown(e)
 		var ve *ValidationError

@@ -145,6 +145,7 @@ func TestEventValidate(t *testing.T) {
 		{"payload invalid UTF-8", func(e *events.Event) { e.Payload = []byte("{\"a\":\"\xff\"}") }, []string{"Payload/invalid"}, true},
 		{"payload too large", func(e *events.Event) { e.Payload = make([]byte, events.MaxPayloadBytes+1) }, []string{"Payload/too large"}, true},
 		{"payload fields", func(e *events.Event) { e.Payload = []byte(`{"RunID":"r","Summary":{"ErrorRate":2}}`) }, []string{"Payload.Service/required", "Payload.Summary.ErrorRate/out of range"}, true},
+		{"envelope and payload at once", func(e *events.Event) { e.ID, e.Payload = "", []byte(`{"RunID":"r"}`) }, []string{"ID/required", "Payload.Service/required"}, true},
 		{"payload wrong JSON type", func(e *events.Event) { e.Payload = []byte(`{"RunID":5}`) }, []string{"Payload.RunID/invalid"}, true},
 	}
 	for _, tt := range tests {
@@ -170,7 +171,7 @@ func TestEventValidateUnknownType(t *testing.T) {
 
 func TestValidationErrorMatching(t *testing.T) {
 	t.Parallel()
-	e := events.Event{Type: events.EventTypeRunCompleted, Payload: []byte(`{}`)}
+	e := events.Event{Type: events.EventTypeRunCompleted, Payload: []byte(`{"RunID":"r","Service":"s"}`)}
 	err := e.Validate()
 	assert.ErrorIs(t, err, events.ErrInvalidEvent)
 	assert.NotErrorIs(t, err, events.ErrInvalidPayload)
