@@ -350,6 +350,10 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		case n == 0:
 			fe.required("data")
 		default:
+			if kind := jsonKind(p[:n]); kind != "object" {
+				fe.add("data", FieldErrorInvalid, kind, "must be a JSON object")
+				break
+			}
 			e.Payload = p[:n]
 		}
 	default:
