@@ -24,8 +24,8 @@ func schemaSamples() map[EventType]Payload {
 	return map[EventType]Payload{
 		EventTypeRunCompleted: RunCompletedPayload{RunID: "r", Service: "s", Passed: true, Duration: time.Second,
 			Summary: RunSummary{Total: 10, Failed: 1, RPS: 5, ErrorRate: 0.1, P99Ms: 20}},
-		EventTypeThresholdViolated: ThresholdViolatedPayload{Service: "s", Source: "relay", Description: "d", Actual: 2, Limit: 1},
-		EventTypeServiceRegistered: ServiceRegisteredPayload{Name: "n", Address: "h:80", Tags: map[string]string{"k": "v"}},
+		EventTypeThresholdViolated:   ThresholdViolatedPayload{Service: "s", Source: "relay", Description: "d", Actual: 2, Limit: 1},
+		EventTypeServiceRegistered:   ServiceRegisteredPayload{Name: "n", Address: "h:80", Tags: map[string]string{"k": "v"}},
 		EventTypeServiceDeregistered: ServiceDeregisteredPayload{Name: "n", Address: "h:80", Tags: map[string]string{"k": "v"}},
 		EventTypeAlertFired: AlertFiredPayload{AlertID: "a", RuleID: "r", RuleName: "n", Severity: SeverityInfo, Service: "s",
 			Summary: "x", FiredAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Labels: map[string]string{"k": "v"}, CorrelationEventID: "c"},
