@@ -31,8 +31,8 @@ var (
 	ErrTooLarge = errors.New("eventhttp: request body too large")
 )
 
-// HeaderError reports a ce- header value that is not valid
-// percent-encoded UTF-8. It matches [events.ErrInvalidEvent].
+// HeaderError reports a ce- header value that is not valid UTF-8 after
+// percent-decoding. It matches [events.ErrInvalidEvent].
 type HeaderError struct {
 	// Header is the header name in lower case, e.g. "ce-source".
 	Header string
@@ -42,7 +42,7 @@ type HeaderError struct {
 	Err error
 }
 
-// Error returns e.g. `eventhttp: header ce-source: invalid URL escape "%zz"`.
+// Error returns e.g. "eventhttp: header ce-source: not valid UTF-8 after percent-decoding".
 func (e *HeaderError) Error() string {
 	return "eventhttp: header " + e.Header + ": " + e.Err.Error()
 }
@@ -60,7 +60,9 @@ var errInvalidUTF8 = errors.New("not valid UTF-8 after percent-decoding")
 //   - Content-Type application/cloudevents+json: structured mode, the body
 //     read by [events.FromCloudEvent];
 //   - otherwise binary mode: the ce- headers are the attributes
-//     (percent-decoded), Content-Type is the datacontenttype and the body is
+//     (percent-decoded as the binding requires; a value with a '%' that
+//     starts no valid escape is read as it is, for senders that do not
+//     encode), Content-Type is the datacontenttype and the body is
 //     the payload. A Content-Type that is not JSON gives an error matching
 //     [ErrUnsupportedMediaType], as does a batch or another event format.
 //
@@ -137,14 +139,14 @@ func readBinary(r *http.Request) (events.Event, error) {
 }
 
 // decodeHeader percent-decodes a ce- header value; the result must be
-// valid UTF-8.
+// valid UTF-8. A value with a '%' that does not start a valid escape is
+// taken as it is: some senders, such as the CloudEvents Go SDK v2.16, do
+// not percent-encode, and "100% done" can only mean itself.
 func decodeHeader(v string) (string, error) {
 	if strings.IndexByte(v, '%') >= 0 {
-		d, err := url.PathUnescape(v)
-		if err != nil {
-			return "", err
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
 		}
-		v = d
 	}
 	if !utf8.ValidString(v) {
 		return "", errInvalidUTF8

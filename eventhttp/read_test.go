@@ -45,7 +45,7 @@ var readTests = []struct {
 	{"specversion 0.3", map[string]string{"Ce-Specversion": "0.3"}, validPayload, 400, "specversion", events.ErrInvalidEvent},
 	{"type without prefix", map[string]string{"Ce-Type": "threshold.violated"}, validPayload, 400, "type", events.ErrInvalidEvent},
 	{"bad time", map[string]string{"Ce-Time": "yesterday"}, validPayload, 400, "time", events.ErrInvalidEvent},
-	{"bad percent escape", map[string]string{"Ce-Source": "relay%zz"}, validPayload, 400, "ce-source", events.ErrInvalidEvent},
+	{"invalid UTF-8 raw", map[string]string{"Ce-Source": "relay\xff"}, validPayload, 400, "ce-source", events.ErrInvalidEvent},
 	{"invalid UTF-8 escape", map[string]string{"Ce-Id": "id%FF"}, validPayload, 400, "ce-id", events.ErrInvalidEvent},
 	{"empty body", nil, "", 400, "data", events.ErrInvalidEvent},
 	{"body not JSON", nil, "hello", 400, "data", events.ErrInvalidEvent},
@@ -148,6 +148,22 @@ func TestReadRequestBodyErrors(t *testing.T) {
 	req.Body = nil
 	if _, err := ReadRequest(req); !errors.Is(err, events.ErrInvalidEvent) {
 		t.Errorf("nil body: %v", err)
+	}
+}
+
+func TestReadRequestUnencodedHeaders(t *testing.T) {
+	// Values from senders that do not percent-encode are read as sent.
+	for raw, want := range map[string]string{
+		"100% done":         "100% done",
+		"relay%zz":          "relay%zz",
+		`say "hi" — ünï`:    `say "hi" — ünï`,
+		"caf%C3%A9%20%25":   "café %",
+		"mixed%20and 100% ": "mixed%20and 100% ",
+	} {
+		e, err := ReadRequest(newTestRequest(map[string]string{"Ce-Id": raw}, validPayload))
+		if err != nil || e.ID != want {
+			t.Errorf("ce-id %q: got %q, %v; want %q", raw, e.ID, err, want)
+		}
 	}
 }
 
