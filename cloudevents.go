@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 	"time"
@@ -74,11 +75,14 @@ func checkEvent(e *Event) (subject string, err error) {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
 	if len(fe.list) == 0 && e.Type.Known() {
+		fe.prefix = "Payload."
+		if s, ok := fastCheck(e.Type, e.Payload, &fe); ok {
+			return s, fe.err(e.Type, true)
+		}
 		p, err := decodeKnown(*e)
 		if err != nil {
 			return "", eventError(e.Type, err)
 		}
-		fe.prefix = "Payload."
 		validatePayload(p, &fe)
 		if s, ok := p.(subjecter); ok {
 			subject = s.Subject()
@@ -266,15 +270,16 @@ func (d *ceDecoder) end(data []byte, i int) error {
 	return nil
 }
 
-// str returns the string value of attribute a, which decode has checked
-// to be a well-formed JSON string, or "" when it is absent.
-func (d *ceDecoder) str(a int) string {
+// text returns the contents of the string value of attribute a, which
+// decode has checked to be a well-formed JSON string, or nil when it is
+// absent. Without escapes it points into the input.
+func (d *ceDecoder) text(a int) []byte {
 	raw := d.raw[a]
 	if raw == nil {
-		return ""
+		return nil
 	}
 	s, _ := unquote(raw) // checked by skipString; escapes cannot fail
-	return string(s)
+	return s
 }
 
 // event checks the attributes and builds the event, collecting every
@@ -282,29 +287,31 @@ func (d *ceDecoder) str(a int) string {
 func (d *ceDecoder) event() (Event, fieldErrors) {
 	var fe fieldErrors
 	var e Event
-	switch v := d.str(ceSpecVersion); {
+	switch v := d.text(ceSpecVersion); {
 	case d.raw[ceSpecVersion] == nil:
 		fe.required("specversion")
-	case v != CloudEventsSpecVersion:
-		fe.add("specversion", FieldErrorNotSupported, v, `must be "`+CloudEventsSpecVersion+`"`)
+	case string(v) != CloudEventsSpecVersion:
+		fe.add("specversion", FieldErrorNotSupported, string(v), `must be "`+CloudEventsSpecVersion+`"`)
 	}
-	e.ID = d.str(ceID)
+	// ID and Source share one allocation.
+	id, source := d.text(ceID), d.text(ceSource)
+	both := string(id) + string(source)
+	e.ID, e.Source = both[:len(id)], both[len(id):]
 	if e.ID == "" {
 		fe.required("id")
 	}
-	e.Source = d.str(ceSource)
 	if e.Source == "" {
 		fe.required("source")
 	}
-	switch t := d.str(ceType); {
-	case t == "":
+	switch t := d.text(ceType); {
+	case len(t) == 0:
 		fe.required("type")
-	case !strings.HasPrefix(t, CloudEventsTypePrefix):
-		fe.add("type", FieldErrorInvalid, t, `must start with "`+CloudEventsTypePrefix+`"`)
+	case !bytes.HasPrefix(t, []byte(CloudEventsTypePrefix)):
+		fe.add("type", FieldErrorInvalid, string(t), `must start with "`+CloudEventsTypePrefix+`"`)
 	default:
-		e.Type = EventType(t[len(CloudEventsTypePrefix):])
+		e.Type = internType(t[len(CloudEventsTypePrefix):])
 		if !validType(string(e.Type)) {
-			fe.add("type", FieldErrorInvalid, t, `must be "`+CloudEventsTypePrefix+`" then lowercase words of [a-z0-9_] joined by single dots`)
+			fe.add("type", FieldErrorInvalid, string(t), `must be "`+CloudEventsTypePrefix+`" then lowercase words of [a-z0-9_] joined by single dots`)
 		}
 	}
 	if raw := d.raw[ceTime]; raw == nil {
@@ -312,14 +319,14 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 	} else {
 		var ts time.Time
 		if err := ts.UnmarshalJSON(raw); err != nil {
-			fe.add("time", FieldErrorInvalid, d.str(ceTime), "must be an RFC 3339 time")
+			fe.add("time", FieldErrorInvalid, string(d.text(ceTime)), "must be an RFC 3339 time")
 		} else {
 			e.Timestamp = ts.UTC()
 		}
 	}
 	if d.raw[ceContentType] != nil {
-		if ct := d.str(ceContentType); !isJSONContentType(ct) {
-			fe.add("datacontenttype", FieldErrorNotSupported, ct, "must be application/json or another JSON media type")
+		if ct := d.text(ceContentType); !isJSONContentType(string(ct)) {
+			fe.add("datacontenttype", FieldErrorNotSupported, string(ct), "must be application/json or another JSON media type")
 		}
 	}
 	data, b64 := d.raw[ceData], d.raw[ceDataBase64]
@@ -360,6 +367,17 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		fe.required("data")
 	}
 	return e, fe
+}
+
+// internType returns t as an EventType, without allocating for the known
+// types.
+func internType(t []byte) EventType {
+	for _, k := range knownTypes {
+		if string(t) == string(k) {
+			return k
+		}
+	}
+	return EventType(t)
 }
 
 // ceFieldNames maps the envelope's Go field names to CloudEvents
