@@ -224,10 +224,7 @@ func (d *ceDecoder) decode(data []byte) error {
 		if serr != nil {
 			return fail(serr.off, "", serr.detail)
 		}
-		key, err := unquote(data[keyStart:end])
-		if err != nil {
-			return &SyntaxError{Offset: int64(keyStart), Detail: "invalid object key", Err: err}
-		}
+		key, _ := unquote(data[keyStart:end]) // checked by skipString
 		i = skipSpace(data, end)
 		if i >= len(data) {
 			return fail(i, "", "unexpected end of input")

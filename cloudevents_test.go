@@ -237,6 +237,8 @@ var ceBadTests = []struct {
 	{"not object", `[1,2]`, "", true, ""},
 	{"garbage", `hello`, "", true, ""},
 	{"trailing", ceValid + `x`, "", true, ""},
+	{"two values", `1 2`, "", true, ""},
+	{"truncated after comma", `{"id":"a",`, "", true, ""},
 	{"truncated", ceValid[:len(ceValid)-20], "data", true, ""},
 	{"truncated in key", `{"specver`, "", true, ""},
 	{"truncated after key", `{"id"`, "", true, ""},

@@ -237,10 +237,7 @@ func fastString(raw []byte, dst *string) bool {
 	if raw[0] != '"' {
 		return false
 	}
-	s, err := unquote(raw)
-	if err != nil {
-		return false
-	}
+	s, _ := unquote(raw) // checked by skipString; escapes cannot fail
 	*dst = string(s)
 	return true
 }
@@ -301,10 +298,7 @@ func fastMap(raw []byte, dst *map[string]string) bool {
 		if serr != nil {
 			return false
 		}
-		key, err := unquote(raw[i:end])
-		if err != nil {
-			return false
-		}
+		key, _ := unquote(raw[i:end]) // checked by skipString
 		i = skipSpace(raw, end)
 		if i >= len(raw) || raw[i] != ':' {
 			return false
@@ -314,10 +308,7 @@ func fastMap(raw []byte, dst *map[string]string) bool {
 		if serr != nil || raw[i] != '"' {
 			return false
 		}
-		v, err := unquote(raw[i:vend])
-		if err != nil {
-			return false
-		}
+		v, _ := unquote(raw[i:vend]) // checked by skipValue
 		m[string(key)] = string(v)
 		i = skipSpace(raw, vend)
 		if i >= len(raw) {

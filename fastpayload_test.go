@@ -74,6 +74,7 @@ var fastSeeds = []struct {
 	{2, `{"Tags":{"a":null}}`, false},
 	{2, `{"Tags":[]}`, false},
 	{3, `{"Name":"n","Address":"h:80"}`, true},
+	{3, `{"Name":null}`, false},
 	{4, `{"AlertID":"a","RuleID":"r","RuleName":"n","Severity":"critical","Service":"s","Summary":"x","FiredAt":"2026-05-01T12:00:01.123456789+02:00","Labels":{"k":"v"},"CorrelationEventID":"c"}`, true},
 	{4, `{"FiredAt":"yesterday"}`, false},
 	{4, `{"FiredAt":null}`, false},
@@ -99,7 +100,7 @@ func TestFastDecodeAgreesWithEncodingJSON(t *testing.T) {
 func TestFastObjectMalformed(t *testing.T) {
 	// fastObject is only given well-formed objects, but must not be
 	// fooled by anything else.
-	for _, in := range []string{``, `[]`, `{`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`, `{"a" 1}`, `{"a":1 "b":2}`, `{"a":1}x`, `{"a":tru}`, `{"a":"\x"}`, `{1:2}`, `{"RunID":"x`} {
+	for _, in := range []string{``, `[]`, `{`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`, `{"a" 1}`, `{"a":1 "b":2}`, `{"a":1}x`, `{"a":tru}`, `{"a":"\x"}`, `{1:2}`, `{"RunID":"x`, `{"Run`} {
 		if fastObject([]byte(in), runCompletedKeys, func(int, []byte) bool { return true }) {
 			t.Errorf("fastObject accepted %q", in)
 		}
