@@ -443,10 +443,14 @@ func ceFieldName(f string) string {
 // [ErrInvalidEvent], as the same error of [Event.Validate] does.
 type cePayloadError struct{ ve *ValidationError }
 
+// Error returns the message of the validation error.
 func (e *cePayloadError) Error() string { return e.ve.Error() }
 
+// Is reports whether target is ErrInvalidPayload; the wrapped error
+// answers for ErrInvalidEvent.
 func (e *cePayloadError) Is(target error) bool { return target == ErrInvalidPayload }
 
+// Unwrap returns the *ValidationError, for errors.As.
 func (e *cePayloadError) Unwrap() error { return e.ve }
 
 // isJSONContentType reports whether the media type ct (a CloudEvents

@@ -44,6 +44,7 @@ func Handler(h events.Handler) http.Handler {
 
 type handler struct{ h events.Handler }
 
+// ServeHTTP answers one request as described on [Handler].
 func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodPost:

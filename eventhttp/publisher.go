@@ -98,9 +98,10 @@ func WithBackoff(base, max time.Duration) Option {
 }
 
 // WithHTTPClient sets the client that sends the requests (default: a new
-// http.Client using http.DefaultTransport, without a client-wide
-// timeout; the per-attempt timeout applies). A nil client keeps the
-// default.
+// http.Client using http.DefaultTransport, without a client-wide timeout,
+// as the per-attempt timeout applies, and not following redirects, since
+// a client turns a redirected POST into a GET; a 3xx is then an error
+// that is not retried). A nil client keeps the default.
 func WithHTTPClient(c *http.Client) Option {
 	return func(p *Publisher) {
 		if c != nil {
@@ -126,7 +127,7 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 	}
 	p := &Publisher{
 		url:         target,
-		client:      &http.Client{},
+		client:      &http.Client{CheckRedirect: noRedirects},
 		mode:        Binary,
 		timeout:     DefaultTimeout,
 		maxAttempts: DefaultMaxAttempts,
@@ -142,6 +143,9 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 	}
 	return p, nil
 }
+
+// noRedirects makes the default client return a 3xx response as it is.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // StatusError is a response with a status other than 2xx. Publish returns
 // it (wrapped) when it gives up.

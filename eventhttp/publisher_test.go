@@ -55,6 +55,9 @@ func (fs *faultServer) attempts() []string {
 
 func status(code int, header ...string) fault {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if code/100 == 3 {
+			w.Header().Set("Location", "/elsewhere")
+		}
 		for i := 0; i+1 < len(header); i += 2 {
 			w.Header().Set(header[i], header[i+1])
 		}
@@ -147,7 +150,7 @@ func TestPublisherRetries(t *testing.T) {
 }
 
 func TestPublisherNoRetryOn4xx(t *testing.T) {
-	for _, code := range []int{400, 401, 403, 404, 409, 413, 415, 422} {
+	for _, code := range []int{301, 302, 307, 400, 401, 403, 404, 409, 413, 415, 422} {
 		fs := newFaultServer(t, status(code))
 		p, ws := newTestPublisher(t, fs.URL)
 		err := p.Publish(context.Background(), testEvent(t))
