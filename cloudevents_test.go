@@ -371,6 +371,21 @@ func TestFromCloudEventAccepts(t *testing.T) {
 	}
 }
 
+func TestFromCloudEventDoesNotAliasInput(t *testing.T) {
+	in := []byte(ceValid)
+	e, err := FromCloudEvent(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Event{ID: e.ID, Type: e.Type, Source: e.Source, Timestamp: e.Timestamp, Payload: append([]byte(nil), e.Payload...)}
+	for i := range in {
+		in[i] = 'x'
+	}
+	if !reflect.DeepEqual(e, want) {
+		t.Errorf("changing the input changed the event: %+v", e)
+	}
+}
+
 func TestFromCloudEventPayloadLimit(t *testing.T) {
 	big := `{"RunID":"r","Service":"checkout","Pad":"` + strings.Repeat("x", MaxPayloadBytes) + `"}`
 	in := strings.Replace(ceValid, `{"RunID":"r","Service":"checkout"}`, big, 1)
