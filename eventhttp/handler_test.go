@@ -1,10 +1,12 @@
 package eventhttp
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -159,4 +161,32 @@ func TestHandlerNilPanics(t *testing.T) {
 		}
 	}()
 	Handler(nil)
+}
+
+// A client that promises more body than it sends and hangs up: the
+// handler is not called and nothing panics.
+func TestHandlerTruncatedBodyOverTCP(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(Handler(rec))
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 500\r\n\r\n" + validStructured[:40]
+	if _, err := conn.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("status %d, want 400", resp.StatusCode)
+		}
+	}
+	conn.Close()
+	if n := len(rec.got()); n != 0 {
+		t.Errorf("handler called %d times for a truncated body", n)
+	}
 }
