@@ -1,0 +1,249 @@
+package eventhttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/algoryn/events"
+)
+
+// Defaults of a [Publisher].
+const (
+	// DefaultTimeout bounds each attempt, from sending the request to
+	// reading the response.
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxAttempts is how many times an event is sent at most,
+	// including the first.
+	DefaultMaxAttempts = 5
+	// DefaultBaseBackoff is the wait before the first retry, doubled for
+	// each further one.
+	DefaultBaseBackoff = 100 * time.Millisecond
+	// DefaultMaxBackoff caps the exponential backoff.
+	DefaultMaxBackoff = 10 * time.Second
+)
+
+// Publisher is an [events.Publisher] that POSTs each event to one URL as a
+// CloudEvent. It is safe for concurrent use.
+//
+// Each attempt has its own timeout. A network error, a timed-out attempt,
+// 429 Too Many Requests and any 5xx status are retried, up to a maximum
+// number of attempts, after an exponential backoff with jitter (half the
+// backoff plus a random part of the other half); a Retry-After header
+// (seconds or an HTTP date) on a 429 or 5xx response lengthens the wait
+// to what it asks. Other statuses (every 4xx but 429, 1xx, 3xx that the
+// client does not follow) are not retried. Every attempt carries the
+// same event, with the same ID, so receivers can deduplicate. Publish
+// stops as soon as its context is done.
+type Publisher struct {
+	url         string
+	client      *http.Client
+	mode        Mode
+	timeout     time.Duration
+	maxAttempts int
+	baseBackoff time.Duration
+	maxBackoff  time.Duration
+
+	// sleep waits for d or until ctx is done; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Option configures a [Publisher].
+type Option func(*Publisher)
+
+// WithTimeout sets the timeout of each attempt (default
+// [DefaultTimeout]). A value ≤ 0 keeps the default.
+func WithTimeout(d time.Duration) Option {
+	return func(p *Publisher) {
+		if d > 0 {
+			p.timeout = d
+		}
+	}
+}
+
+// WithMaxAttempts sets how many times an event is sent at most, including
+// the first attempt (default [DefaultMaxAttempts]); 1 disables retries. A
+// value < 1 keeps the default.
+func WithMaxAttempts(n int) Option {
+	return func(p *Publisher) {
+		if n >= 1 {
+			p.maxAttempts = n
+		}
+	}
+}
+
+// WithBackoff sets the wait before the first retry and the cap of the
+// exponential backoff (defaults [DefaultBaseBackoff] and
+// [DefaultMaxBackoff]). Values ≤ 0 keep the defaults; max is raised to
+// base if it is smaller.
+func WithBackoff(base, max time.Duration) Option {
+	return func(p *Publisher) {
+		if base > 0 {
+			p.baseBackoff = base
+		}
+		if max > 0 {
+			p.maxBackoff = max
+		}
+		if p.maxBackoff < p.baseBackoff {
+			p.maxBackoff = p.baseBackoff
+		}
+	}
+}
+
+// WithHTTPClient sets the client that sends the requests (default: a new
+// http.Client using http.DefaultTransport, without a client-wide timeout,
+// as the per-attempt timeout applies, and not following redirects, since
+// a client turns a redirected POST into a GET; a 3xx is then an error
+// that is not retried). A nil client keeps the default.
+func WithHTTPClient(c *http.Client) Option {
+	return func(p *Publisher) {
+		if c != nil {
+			p.client = c
+		}
+	}
+}
+
+// WithMode sets the content mode (default [Binary]).
+func WithMode(m Mode) Option {
+	return func(p *Publisher) { p.mode = m }
+}
+
+// NewPublisher returns a Publisher that sends to target, an absolute http
+// or https URL.
+func NewPublisher(target string, opts ...Option) (*Publisher, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("eventhttp: publisher URL: %w", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("eventhttp: publisher URL %q: want an absolute http or https URL", target)
+	}
+	p := &Publisher{
+		url:         target,
+		client:      &http.Client{CheckRedirect: noRedirects},
+		mode:        Binary,
+		timeout:     DefaultTimeout,
+		maxAttempts: DefaultMaxAttempts,
+		baseBackoff: DefaultBaseBackoff,
+		maxBackoff:  DefaultMaxBackoff,
+		sleep:       sleep,
+	}
+	for _, opt := range opts {
+		opt(p)
+	}
+	if p.mode != Binary && p.mode != Structured {
+		return nil, fmt.Errorf("eventhttp: unknown mode %v", p.mode)
+	}
+	return p, nil
+}
+
+// noRedirects makes the default client return a 3xx response as it is.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// StatusError is a response with a status other than 2xx. Publish returns
+// it (wrapped) when it gives up.
+type StatusError struct {
+	// StatusCode is the HTTP status, e.g. 400.
+	StatusCode int
+	// Problem is the RFC 9457 body of the response, if it had one.
+	Problem *Problem
+	// Body is the start of any other response body.
+	Body string
+}
+
+// Error returns e.g. "eventhttp: 400 Bad Request: events: invalid event ...".
+func (e *StatusError) Error() string {
+	var b strings.Builder
+	b.WriteString("eventhttp: ")
+	b.WriteString(fmt.Sprint(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" " + t)
+	}
+	switch {
+	case e.Problem != nil && e.Problem.Detail != "":
+		b.WriteString(": " + e.Problem.Detail)
+	case e.Body != "":
+		b.WriteString(": " + e.Body)
+	}
+	return b.String()
+}
+
+// Publish sends e, retrying as described on [Publisher], and returns nil
+// once a 2xx response arrives. An invalid event is refused before
+// anything is sent, with an error matching [events.ErrInvalidEvent]. When
+// it gives up, the error wraps the last failure (a [*StatusError], a
+// network error, or the context's error).
+func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
+	header, body, err := encode(e, p.mode)
+	if err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		retryAfter, err := p.attempt(ctx, header, body)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("eventhttp: publish %s: attempt %d: %w", e.ID, attempt, ctx.Err())
+		}
+		var se *StatusError
+		if errors.As(err, &se) && !retryableStatus(se.StatusCode) {
+			return fmt.Errorf("eventhttp: publish %s: %w", e.ID, err)
+		}
+		if attempt >= p.maxAttempts {
+			return fmt.Errorf("eventhttp: publish %s: giving up after %d attempts: %w", e.ID, attempt, err)
+		}
+		wait := backoff(p.baseBackoff, p.maxBackoff, attempt)
+		if retryAfter > wait {
+			wait = retryAfter
+		}
+		if serr := p.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("eventhttp: publish %s: stopped after %d attempts (last: %v): %w", e.ID, attempt, err, serr)
+		}
+	}
+}
+
+// attempt sends the event once. It returns the wait a Retry-After header
+// asks for, if any.
+func (p *Publisher) attempt(ctx context.Context, header http.Header, body []byte) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("eventhttp: %w", err)
+	}
+	req.Header = header.Clone()
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	const keep = 64 << 10
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, keep))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 256<<10)) // so the connection can be reused
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return 0, nil
+	}
+	se := &StatusError{StatusCode: resp.StatusCode}
+	if mediaType(resp.Header.Get("Content-Type")) == ContentTypeProblem {
+		var prob Problem
+		if json.Unmarshal(data, &prob) == nil {
+			se.Problem = &prob
+		}
+	}
+	if se.Problem == nil {
+		se.Body = strings.TrimSpace(string(data[:min(len(data), 512)]))
+	}
+	var wait time.Duration
+	if retryableStatus(resp.StatusCode) {
+		wait = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return wait, se
+}
