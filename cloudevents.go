@@ -69,62 +69,14 @@ func ToCloudEvent(e Event) ([]byte, error) {
 // subjecter is implemented by the five payloads of this package.
 type subjecter interface{ Subject() string }
 
-// checkEvent validates e as Event.Validate does, but always returns an
-// error matching ErrInvalidEvent, and returns the payload's subject.
+// checkEvent validates e as Event.Validate does and returns the payload's
+// subject.
 func checkEvent(e *Event) (subject string, err error) {
-	var fe fieldErrors
-	// The fast path: a known type, a payload of the right size in UTF-8,
-	// and the other envelope fields fine. fastCheck then proves the payload
-	// a well-formed object, the last check of validateEnvelope, so the
-	// payload is scanned once instead of twice.
-	if e.Type.Known() && len(e.Payload) > 0 && len(e.Payload) <= MaxPayloadBytes && utf8.Valid(e.Payload) {
-		requiredText(&fe, "ID", e.ID)
-		requiredText(&fe, "Source", e.Source)
-		timestamp(&fe, "Timestamp", e.Timestamp)
-		if len(fe.list) == 0 {
-			fe.prefix = "Payload."
-			if s, ok := fastCheck(e.Type, e.Payload, &fe); ok {
-				return s, fe.err(e.Type, true)
-			}
-		}
-		fe = fieldErrors{}
+	p, err := e.validate()
+	if s, ok := p.(subjecter); ok && err == nil {
+		subject = s.Subject()
 	}
-	e.validateEnvelope(&fe)
-	if len(fe.list) == 0 && e.Type.Known() {
-		fe.prefix = "Payload."
-		p, err := decodeKnown(*e)
-		if err != nil {
-			return "", eventError(e.Type, err)
-		}
-		validatePayload(p, &fe)
-		if s, ok := p.(subjecter); ok {
-			subject = s.Subject()
-		}
-	}
-	return subject, fe.err(e.Type, true)
-}
-
-// eventError turns a payload decoding error (matching only
-// ErrInvalidPayload) into one of the event, with "Payload" paths, so that
-// it matches ErrInvalidEvent as well.
-func eventError(t EventType, err error) error {
-	switch err := err.(type) {
-	case *ValidationError:
-		fields := make([]*FieldError, len(err.Fields))
-		for i, f := range err.Fields {
-			g := *f
-			if g.Field != "Payload" {
-				g.Field = "Payload." + g.Field
-			}
-			fields[i] = &g
-		}
-		return &ValidationError{Type: t, Fields: fields, event: true}
-	case *SyntaxError:
-		s := *err
-		s.payload = false
-		return &s
-	}
-	return err
+	return subject, err
 }
 
 // FromCloudEvent reads a CloudEvents 1.0 event in the structured JSON
@@ -379,17 +331,6 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 	return e, fe
 }
 
-// internType returns t as an EventType, without allocating for the known
-// types.
-func internType(t []byte) EventType {
-	for _, k := range knownTypes {
-		if string(t) == string(k) {
-			return k
-		}
-	}
-	return EventType(t)
-}
-
 // ceFieldNames maps the envelope's Go field names to CloudEvents
 // attribute names.
 var ceFieldNames = map[string]string{
@@ -407,18 +348,12 @@ func ceError(err error) error {
 	switch err := err.(type) {
 	case *ValidationError:
 		fields := make([]*FieldError, len(err.Fields))
-		payload := false
 		for i, f := range err.Fields {
 			g := *f
 			g.Field = ceFieldName(f.Field)
-			payload = payload || strings.HasPrefix(g.Field, "data.")
 			fields[i] = &g
 		}
-		ve := &ValidationError{Type: err.Type, Fields: fields, event: true}
-		if payload {
-			return &cePayloadError{ve}
-		}
-		return ve
+		return &ValidationError{Type: err.Type, Fields: fields, event: true}
 	case *SyntaxError:
 		s := *err
 		s.Field = ceFieldName(s.Field)
@@ -437,21 +372,6 @@ func ceFieldName(f string) string {
 	}
 	return f
 }
-
-// cePayloadError is a [*ValidationError] of [FromCloudEvent] whose fields
-// lie inside data: it matches [ErrInvalidPayload] as well as
-// [ErrInvalidEvent], as the same error of [Event.Validate] does.
-type cePayloadError struct{ ve *ValidationError }
-
-// Error returns the message of the validation error.
-func (e *cePayloadError) Error() string { return e.ve.Error() }
-
-// Is reports whether target is ErrInvalidPayload; the wrapped error
-// answers for ErrInvalidEvent.
-func (e *cePayloadError) Is(target error) bool { return target == ErrInvalidPayload }
-
-// Unwrap returns the *ValidationError, for errors.As.
-func (e *cePayloadError) Unwrap() error { return e.ve }
 
 // isJSONContentType reports whether the media type ct (a CloudEvents
 // datacontenttype value) is JSON: application/json, text/json,

@@ -124,7 +124,8 @@ func (e *ValidationError) Error() string {
 
 // Is reports whether target is ErrInvalidEvent (for an Event's error) or
 // ErrInvalidPayload (for a payload's error, or an Event whose payload
-// failed).
+// failed: a field "Payload" or "Payload.…", named "data" or "data.…" by
+// [FromCloudEvent]).
 func (e *ValidationError) Is(target error) bool {
 	switch target {
 	case ErrInvalidEvent:
@@ -134,9 +135,20 @@ func (e *ValidationError) Is(target error) bool {
 			return true
 		}
 		for _, f := range e.Fields {
-			if strings.HasPrefix(f.Field, "Payload") {
+			if isPayloadField(f.Field) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// isPayloadField reports whether an event's field path lies in the
+// payload: "Payload", "Payload.…", or in CloudEvents terms "data", "data.…".
+func isPayloadField(path string) bool {
+	for _, p := range [...]string{"Payload", "data"} {
+		if path == p || strings.HasPrefix(path, p+".") {
+			return true
 		}
 	}
 	return false

@@ -25,11 +25,20 @@ import (
 //
 // An event of an unknown but well-formed type passes.
 func (e Event) Validate() error {
+	_, err := e.validate()
+	return err
+}
+
+// validate is Validate that also returns the decoded payload of a known
+// type (nil for other types), so callers need not decode it twice.
+func (e *Event) validate() (Payload, error) {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
+	var p Payload
 	if e.Type.Known() && !fe.has("Payload") {
 		fe.prefix = "Payload."
-		p, err := decodeKnown(e)
+		var err error
+		p, err = decodeKnown(*e)
 		var ve *ValidationError
 		switch {
 		case err == nil:
@@ -39,10 +48,10 @@ func (e Event) Validate() error {
 				fe.add(f.Field, f.Kind, f.BadValue, f.Detail)
 			}
 		default:
-			return err
+			return nil, err
 		}
 	}
-	return fe.err(e.Type, true)
+	return p, fe.err(e.Type, true)
 }
 
 // validateEnvelope checks everything but the payload's own fields.

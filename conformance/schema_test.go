@@ -113,7 +113,9 @@ func TestSchemaValidatorAcceptsGoldens(t *testing.T) {
 		if d.IsDir() && d.Name() == "cloudevents" {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(path, ".json") {
+		// The v0.2.0 record (base64 Payload) is a form the Go side still
+		// reads but no longer writes; the schemas describe the written form.
+		if !d.IsDir() && strings.HasSuffix(path, ".json") && !strings.HasPrefix(d.Name(), "v0.2.0-") {
 			goldens = append(goldens, path)
 		}
 		return nil
