@@ -61,6 +61,15 @@
 // [Event.Validate]; only [Decode] and [DecodePayload] refuse it, with
 // [ErrUnknownType].
 //
+// # CloudEvents, HTTP and JSON Schema
+//
+// [ToCloudEvent] and [FromCloudEvent] convert to and from the CloudEvents
+// 1.0 structured JSON format (type "io.algoryn." + Type, subject = the
+// service the payload is about). Package
+// github.com/algoryn/events/eventhttp carries events over the CloudEvents
+// HTTP binding, and [Schema] and [EnvelopeSchema] return JSON Schemas
+// (draft 2020-12) kept in step with the Go types by tests.
+//
 // # Errors
 //
 // Every error matches one of [ErrInvalidEvent], [ErrInvalidPayload],
