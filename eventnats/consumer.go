@@ -223,7 +223,7 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 
 // work is one worker's fetch loop.
 func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
-	hctx := context.WithoutCancel(ctx)
+	hctx := context.WithValue(context.WithoutCancel(ctx), workerKey{}, worker)
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		batch, err := c.cons.Fetch(c.cfg.Batch, jetstream.FetchMaxWait(c.cfg.FetchWait))
@@ -344,6 +344,16 @@ func isPermanent(err error) bool {
 	return errors.As(err, &p) ||
 		errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload) ||
 		errors.Is(err, events.ErrUnknownType) || errors.Is(err, events.ErrTypeMismatch)
+}
+
+// workerKey is the context key of the worker number.
+type workerKey struct{}
+
+// WorkerID returns the number, from 0 to Workers-1, of the [Consumer]
+// worker that is running the handler called with ctx, for logs.
+func WorkerID(ctx context.Context) (int, bool) {
+	w, ok := ctx.Value(workerKey{}).(int)
+	return w, ok
 }
 
 // sleep waits for d or until ctx is done.
