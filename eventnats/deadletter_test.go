@@ -52,10 +52,10 @@ func TestPoisonMessageDeadLettered(t *testing.T) {
 		require.NoError(t, err)
 	}
 	poison(func(m *nats.Msg) { m.Data = []byte("\x00\xffnot json at all") })                                   // bytes that are not a payload
-	poison(func(m *nats.Msg) { m.Header = nil })                                                              // no headers at all
-	poison(func(m *nats.Msg) { m.Header.Set(HeaderTime, "yesterday") })                                       // bad time
-	poison(func(m *nats.Msg) { m.Header.Set(HeaderType, "io.algoryn.run.completed") })                        // subject and type disagree
-	poison(func(m *nats.Msg) { m.Data = []byte(`{"Service":"checkout"}`) })                                   // valid JSON, invalid payload
+	poison(func(m *nats.Msg) { m.Header = nil })                                                               // no headers at all
+	poison(func(m *nats.Msg) { m.Header.Set(HeaderTime, "yesterday") })                                        // bad time
+	poison(func(m *nats.Msg) { m.Header.Set(HeaderType, "io.algoryn.run.completed") })                         // subject and type disagree
+	poison(func(m *nats.Msg) { m.Data = []byte(`{"Service":"checkout"}`) })                                    // valid JSON, invalid payload
 	poison(func(m *nats.Msg) { m.Subject = "algoryn.events.no_such.type"; m.Header.Set(HeaderType, "bogus") }) // unknown ce-type prefix
 	require.NoError(t, pub.Publish(ctx, violation(t, "after")))
 

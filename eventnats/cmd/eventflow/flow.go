@@ -394,4 +394,3 @@ func dashboardHandler(led *ledger, out *printer) events.Handler {
 		return nil
 	})
 }
-
