@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/algoryn/events"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -20,8 +19,8 @@ const (
 	DefaultWorkers    = 1                // DefaultWorkers is the number of concurrent handlers.
 	DefaultMaxDeliver = 5                // DefaultMaxDeliver is the number of deliveries before dead-lettering.
 	DefaultAckWait    = 30 * time.Second // DefaultAckWait is how long a handler may run before redelivery.
-	DefaultBatch      = 64               // DefaultBatch is the number of messages each worker fetches per request.
-	DefaultFetchWait  = time.Second      // DefaultFetchWait is how long one fetch waits for messages.
+	DefaultBatch      = 256              // DefaultBatch is the number of messages each worker keeps buffered.
+	DefaultDrainWait  = time.Second      // DefaultDrainWait bounds how long Run takes to give back buffered messages when stopping.
 )
 
 // DefaultBackoff is the delay before redelivery after the 1st, 2nd, 3rd
@@ -40,8 +39,8 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	MaxDeliver        5                deliveries before a failing event is dead-lettered
 //	Backoff           1s 5s 30s 1m     delay before redelivery after the nth failure (last repeats)
 //	AckWait           30s              a handler running longer gets its event redelivered
-//	Batch             64               messages per fetch request, per worker
-//	FetchWait         1s               longest wait of one fetch; bounds how fast Run stops
+//	Batch             256              messages each worker keeps buffered (pulled ahead)
+//	DrainWait         1s               bounds how long Run takes to give back buffered messages on stop
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
 type ConsumerConfig struct {
@@ -55,7 +54,7 @@ type ConsumerConfig struct {
 	Backoff          []time.Duration
 	AckWait          time.Duration
 	Batch            int
-	FetchWait        time.Duration
+	DrainWait        time.Duration
 	DeliverPolicy    jetstream.DeliverPolicy
 	Logger           *slog.Logger
 }
@@ -85,8 +84,8 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 	if c.Batch == 0 {
 		c.Batch = DefaultBatch
 	}
-	if c.FetchWait == 0 {
-		c.FetchWait = DefaultFetchWait
+	if c.DrainWait == 0 {
+		c.DrainWait = DefaultDrainWait
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -105,8 +104,8 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 	switch {
 	case c.Workers < 0, c.MaxDeliver < 0, c.Batch < 0:
 		return c, fmt.Errorf("%w: Workers, MaxDeliver and Batch must be positive", ErrInvalidConfig)
-	case c.AckWait < 0, c.FetchWait < 0:
-		return c, fmt.Errorf("%w: AckWait and FetchWait must be positive", ErrInvalidConfig)
+	case c.AckWait < 0, c.DrainWait < 0:
+		return c, fmt.Errorf("%w: AckWait and DrainWait must be positive", ErrInvalidConfig)
 	}
 	return c, nil
 }
@@ -115,7 +114,9 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 // explicit acknowledgement and hands each to an [events.Handler]:
 //
 //   - a message that is not a well-formed event (bad headers or subject)
-//     or whose event fails [events.Event.Validate] is dead-lettered at once;
+//     or whose event fails [events.Event.Validate] is dead-lettered at once
+//     (an [*events.Router] handler does that validation itself, so the
+//     payload is decoded once);
 //   - the handler returning nil acknowledges the event;
 //   - the handler returning an error matching [events.ErrInvalidEvent],
 //     [events.ErrInvalidPayload], [events.ErrUnknownType] or
@@ -203,7 +204,7 @@ func (c *Consumer) Stats() ConsumerStats {
 // When ctx is done Run stops fetching, lets the handlers already running
 // finish (they get a context that is not cancelled with ctx, but keeps its
 // values), negatively acknowledges fetched events not yet started so they
-// are redelivered promptly, and returns nil. It waits at most FetchWait
+// are redelivered promptly, and returns nil. It waits at most DrainWait
 // plus the longest running handler.
 func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	if h == nil {
@@ -221,38 +222,68 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	return nil
 }
 
-// work is one worker's fetch loop.
+// work is one worker: a jetstream Consume subscription that keeps up to
+// Batch messages pulled ahead (it re-issues pulls and recovers from
+// reconnects by itself) and hands them to h one at a time, in order.
 func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
 	hctx := context.WithValue(context.WithoutCancel(ctx), workerKey{}, worker)
+	_, routed := h.(*events.Router)
+	var (
+		mu      sync.Mutex // held while a handler runs
+		stopped bool
+	)
+	onMsg := func(m jetstream.Msg) {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			_ = m.Nak() // pulled but not started: give it back now
+			return
+		}
+		c.process(hctx, m, h, routed)
+	}
+	onErr := func(_ jetstream.ConsumeContext, err error) {
+		c.log.WarnContext(ctx, "eventnats: pull error; continuing", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err))
+	}
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		batch, err := c.cons.Fetch(c.cfg.Batch, jetstream.FetchMaxWait(c.cfg.FetchWait))
+		cc, err := c.cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second), jetstream.ConsumeErrHandler(onErr))
 		if err != nil {
-			c.log.WarnContext(ctx, "eventnats: fetch failed; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)
-			sleep(ctx, pause)
-			pause = min(2*pause, 2*time.Second)
-			continue
-		}
-		for m := range batch.Messages() {
-			if ctx.Err() != nil {
-				_ = m.Nak() // fetched but not started: give it back now
-				continue
-			}
-			c.process(hctx, m, h)
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
-			c.log.WarnContext(ctx, "eventnats: fetch ended with an error; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)
+			c.log.WarnContext(ctx, "eventnats: cannot pull; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)
 			sleep(ctx, pause)
 			pause = min(2*pause, 2*time.Second)
 			continue
 		}
 		pause = 100 * time.Millisecond
+		select {
+		case <-ctx.Done():
+		case <-cc.Closed(): // stopped by the server (consumer deleted): start again
+			c.log.WarnContext(ctx, "eventnats: pull stopped; restarting", "consumer", c.cfg.Durable, "worker", worker)
+			sleep(ctx, pause)
+			continue
+		}
+		// Hand back what was pulled ahead, then wait for the running
+		// handler: taking mu means it has returned.
+		cc.Drain()
+		t := time.NewTimer(c.cfg.DrainWait)
+		select {
+		case <-cc.Closed():
+		case <-t.C:
+		}
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		cc.Stop()
 	}
 }
 
 // process handles one delivery: decode, validate, handle, then ack, nak
 // or dead-letter.
-func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handler) {
+//
+// An [*events.Router] validates every event itself before calling a
+// handler function (routed is true): the event is not decoded twice, and
+// the Router's validation errors dead-letter it just the same.
+func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handler, routed bool) {
 	c.received.Add(1)
 	md, err := m.Metadata()
 	n := uint64(1)
@@ -261,14 +292,16 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 	} else {
 		md = nil
 	}
-	e, err := EventFromMsg(c.cfg.Prefix, &nats.Msg{Subject: m.Subject(), Header: m.Headers(), Data: m.Data()})
+	e, err := eventFrom(c.cfg.Prefix, m.Subject(), m.Headers(), m.Data())
 	if err != nil {
 		c.dead(ctx, m, md, "malformed: "+err.Error())
 		return
 	}
-	if err := e.Validate(); err != nil {
-		c.dead(ctx, m, md, "invalid: "+err.Error())
-		return
+	if !routed {
+		if err := e.Validate(); err != nil {
+			c.dead(ctx, m, md, "invalid: "+err.Error())
+			return
+		}
 	}
 	if n > uint64(c.cfg.MaxDeliver) {
 		// Earlier deliveries ended without an answer (handler too slow,
@@ -283,6 +316,8 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 			c.log.WarnContext(ctx, "eventnats: ack failed; the event may be redelivered", "consumer", c.cfg.Durable, "id", e.ID, "err", brokerErr(c.js, aerr))
 		}
 		c.handled.Add(1)
+	case errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload):
+		c.dead(ctx, m, md, "invalid: "+err.Error())
 	case isPermanent(err):
 		c.dead(ctx, m, md, "rejected: "+err.Error())
 	case n >= uint64(c.cfg.MaxDeliver):

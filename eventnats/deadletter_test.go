@@ -180,3 +180,36 @@ func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 	assert.Contains(t, viol.Header.Get(HeaderDLQReason), "failed 2 deliveries: eventnats: handler panicked: boom")
 	assert.Equal(t, "2", viol.Header.Get(HeaderDLQDeliveries))
 }
+
+// TestRouterInvalidPayloadDeadLettered: with a Router as handler (which
+// validates for the Consumer) an invalid payload is still dead-lettered
+// on its first delivery as invalid, and valid events are handled.
+func TestRouterInvalidPayloadDeadLettered(t *testing.T) {
+	env := newEnv(t)
+	ctx := context.Background()
+	good := violation(t, "good")
+	m, err := NewMsg(DefaultPrefix, good)
+	require.NoError(t, err)
+	m.Header.Set(HeaderID, "bad")
+	m.Header.Del(nats.MsgIdHdr)
+	m.Data = []byte(`{"Service":"checkout","Actual":"high"}`)
+	_, err = env.js.PublishMsg(ctx, m)
+	require.NoError(t, err)
+	require.NoError(t, env.publisher(t).Publish(ctx, good))
+
+	var handled []string
+	r := events.NewRouter()
+	events.Handle(r, func(_ context.Context, e events.Event, _ events.ThresholdViolatedPayload) error {
+		handled = append(handled, e.ID)
+		return nil
+	})
+	c := env.consumer(t, ConsumerConfig{})
+	stop := run(t, c, r)
+	require.Eventually(t, func() bool { st := c.Stats(); return st.Handled == 1 && st.DeadLettered == 1 }, waitFor, 10*time.Millisecond)
+	stop()
+	assert.Equal(t, []string{"good"}, handled)
+	dl := deadLetters(t, env.js)
+	require.Len(t, dl, 1)
+	assert.Contains(t, dl[0].Header.Get(HeaderDLQReason), "invalid: events: invalid payload (threshold.violated): Actual: must be a JSON number")
+	assert.Equal(t, "1", dl[0].Header.Get(HeaderDLQDeliveries))
+}

@@ -48,6 +48,27 @@ type subjecter interface{ Subject() string }
 // out for types this version of the events package does not know or whose
 // payload cannot be decoded.
 func NewMsg(prefix string, e events.Event) (*nats.Msg, error) {
+	return newMsg(prefix, e, payloadSubject(e))
+}
+
+// payloadSubject returns the payload's Subject() for a known type whose
+// payload decodes, and "" otherwise.
+func payloadSubject(e events.Event) string {
+	if !e.Type.Known() {
+		return ""
+	}
+	p, err := events.DecodePayload(e)
+	if err != nil {
+		return ""
+	}
+	if s, ok := p.(subjecter); ok {
+		return s.Subject()
+	}
+	return ""
+}
+
+// newMsg builds the message; ceSubject "" leaves out ce-subject.
+func newMsg(prefix string, e events.Event, ceSubject string) (*nats.Msg, error) {
 	subj, err := Subject(prefix, e.Type)
 	if err != nil {
 		return nil, err
@@ -60,12 +81,8 @@ func NewMsg(prefix string, e events.Event) (*nats.Msg, error) {
 	h[HeaderTime] = []string{e.Timestamp.UTC().Format(time.RFC3339Nano)}
 	h[HeaderContentType] = []string{ContentType}
 	h[HeaderMsgID] = []string{e.ID}
-	if e.Type.Known() {
-		if p, err := events.DecodePayload(e); err == nil {
-			if s, ok := p.(subjecter); ok && s.Subject() != "" {
-				h[HeaderSubject] = []string{s.Subject()}
-			}
-		}
+	if ceSubject != "" {
+		h[HeaderSubject] = []string{ceSubject}
 	}
 	return &nats.Msg{Subject: subj, Header: h, Data: e.Payload}, nil
 }
@@ -75,41 +92,44 @@ func NewMsg(prefix string, e events.Event) (*nats.Msg, error) {
 // subject matches the type, but does not validate the payload; call
 // [events.Event.Validate] for that. Errors match [ErrMalformedMessage].
 func EventFromMsg(prefix string, m *nats.Msg) (events.Event, error) {
+	return eventFrom(prefix, m.Subject, m.Header, m.Data)
+}
+
+// eventFrom is EventFromMsg on the parts of a message.
+func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Event, error) {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	var missing []string
-	get := func(k string) string {
-		v := m.Header.Get(k)
-		if v == "" {
-			missing = append(missing, k)
+	spec := hdr.Get(HeaderSpecVersion)
+	id := hdr.Get(HeaderID)
+	source := hdr.Get(HeaderSource)
+	ceType := hdr.Get(HeaderType)
+	ceTime := hdr.Get(HeaderTime)
+	if spec == "" || id == "" || source == "" || ceType == "" || ceTime == "" {
+		var missing []string
+		for _, k := range []string{HeaderSpecVersion, HeaderID, HeaderSource, HeaderType, HeaderTime} {
+			if hdr.Get(k) == "" {
+				missing = append(missing, k)
+			}
 		}
-		return v
-	}
-	spec := get(HeaderSpecVersion)
-	id := get(HeaderID)
-	source := get(HeaderSource)
-	ceType := get(HeaderType)
-	ceTime := get(HeaderTime)
-	if len(missing) > 0 {
 		return events.Event{}, fmt.Errorf("%w: missing header %s", ErrMalformedMessage, strings.Join(missing, ", "))
 	}
 	if spec != SpecVersion {
 		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderSpecVersion, spec, SpecVersion)
 	}
-	if ct := m.Header.Get(HeaderContentType); ct != "" && ct != ContentType {
+	if ct := hdr.Get(HeaderContentType); ct != "" && ct != ContentType {
 		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderContentType, ct, ContentType)
 	}
 	t, ok := strings.CutPrefix(ceType, TypePrefix)
 	if !ok {
 		return events.Event{}, fmt.Errorf("%w: %s %q does not start with %q", ErrMalformedMessage, HeaderType, ceType, TypePrefix)
 	}
-	if got := typeFromSubject(prefix, m.Subject); got != t {
-		return events.Event{}, fmt.Errorf("%w: subject %q does not match %s %q", ErrMalformedMessage, m.Subject, HeaderType, ceType)
+	if got := typeFromSubject(prefix, subject); got != t {
+		return events.Event{}, fmt.Errorf("%w: subject %q does not match %s %q", ErrMalformedMessage, subject, HeaderType, ceType)
 	}
 	ts, err := time.Parse(time.RFC3339Nano, ceTime)
 	if err != nil {
 		return events.Event{}, fmt.Errorf("%w: %s: %w", ErrMalformedMessage, HeaderTime, err)
 	}
-	return events.Event{ID: id, Type: events.EventType(t), Source: source, Timestamp: ts.UTC(), Payload: m.Data}, nil
+	return events.Event{ID: id, Type: events.EventType(t), Source: source, Timestamp: ts.UTC(), Payload: data}, nil
 }

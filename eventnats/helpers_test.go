@@ -66,8 +66,8 @@ func (env *testEnv) consumer(t testing.TB, cfg ConsumerConfig) *Consumer {
 	if cfg.Backoff == nil {
 		cfg.Backoff = []time.Duration{10 * time.Millisecond}
 	}
-	if cfg.FetchWait == 0 {
-		cfg.FetchWait = 200 * time.Millisecond
+	if cfg.DrainWait == 0 {
+		cfg.DrainWait = 200 * time.Millisecond
 	}
 	c, err := NewConsumer(context.Background(), env.js, cfg)
 	require.NoError(t, err)

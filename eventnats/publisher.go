@@ -99,10 +99,44 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 
 // msg validates e and builds its message.
 func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
-	if err := e.Validate(); err != nil {
+	subject, err := validate(e)
+	if err != nil {
 		return nil, fmt.Errorf("eventnats: refusing to publish: %w", err)
 	}
-	return NewMsg(p.prefix, e)
+	return newMsg(p.prefix, e, subject)
+}
+
+// envelopeOnly is a well-formed type that the events package does not
+// define, so that Validate checks an event's envelope without decoding
+// its payload.
+const envelopeOnly events.EventType = "eventnats_envelope_check"
+
+// validate does what e.Validate() does, and returns the payload's
+// Subject(), decoding the payload once instead of twice (the events
+// package has no call that validates and returns the payload): the
+// payload with [events.DecodePayload], the envelope with Validate on a copy
+// whose type is unknown. On any failure it returns e.Validate()'s own
+// error, so callers see exactly what the events package reports.
+func validate(e events.Event) (string, error) {
+	if !e.Type.Known() {
+		return "", e.Validate()
+	}
+	pl, err := events.DecodePayload(e)
+	if err == nil {
+		env := e
+		env.Type = envelopeOnly
+		err = env.Validate()
+	}
+	if err != nil {
+		if verr := e.Validate(); verr != nil {
+			return "", verr
+		}
+		return "", err // not expected: the two checks disagree
+	}
+	if s, ok := pl.(subjecter); ok {
+		return s.Subject(), nil
+	}
+	return "", nil
 }
 
 // BatchError reports the events of a [Publisher.PublishBatch] that were

@@ -221,7 +221,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 			Durable:       "eventflow-" + name + "-" + tag,
 			Types:         types[name],
 			Workers:       2,
-			FetchWait:     200 * time.Millisecond,
+			DrainWait:     200 * time.Millisecond,
 			Backoff:       []time.Duration{100 * time.Millisecond},
 			DeliverPolicy: jetstream.DeliverNewPolicy,
 			Logger:        cfg.log.With("tool", name),
