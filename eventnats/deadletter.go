@@ -23,7 +23,7 @@ const (
 	HeaderDLQDeliveries = "Eventnats-Deliveries"
 	// HeaderDLQSubject is the subject the message was published on.
 	HeaderDLQSubject = "Eventnats-Original-Subject"
-	// HeaderDLQStream and HeaderDLQSequence locate the original message.
+	// HeaderDLQStream is the stream that held the original message.
 	HeaderDLQStream = "Eventnats-Original-Stream"
 	// HeaderDLQSequence is the original message's stream sequence number.
 	HeaderDLQSequence = "Eventnats-Original-Sequence"

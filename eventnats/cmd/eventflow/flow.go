@@ -314,7 +314,7 @@ func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish fu
 			Summary: events.RunSummary{Total: 12000, Failed: 312, RPS: 133.3, ErrorRate: 0.026, P99Ms: 412}}, "load test run-42 on checkout: failed"},
 		{events.SourcePulse, events.ThresholdViolatedPayload{Service: "checkout", Source: events.SourcePulse, Description: "p99_latency < 200ms", Actual: 412, Limit: 200}, "checkout p99 412ms > 200ms"},
 		{events.SourceRelay, events.ThresholdViolatedPayload{Service: "checkout", Source: events.SourceRelay, Description: "error_rate < 0.01", Actual: 0.026, Limit: 0.01}, "checkout error rate 2.6% > 1%"},
-		{events.SourceDeploy, events.ServiceDeregisteredPayload{Name: backend.Name, Address: backend.Address, Tags: backend.Tags}, "checkout backend 10.0.0.7:8080 is going away"},
+		{events.SourceDeploy, events.ServiceDeregisteredPayload(backend), "checkout backend 10.0.0.7:8080 is going away"},
 	}
 	for _, s := range steps {
 		if err := step(s.tool, s.p, s.text); err != nil {
