@@ -19,7 +19,7 @@ const (
 	DefaultWorkers    = 1                // DefaultWorkers is the number of concurrent handlers.
 	DefaultMaxDeliver = 5                // DefaultMaxDeliver is the number of deliveries before dead-lettering.
 	DefaultAckWait    = 30 * time.Second // DefaultAckWait is how long a handler may run before redelivery.
-	DefaultBatch      = 256              // DefaultBatch is the number of messages each worker keeps buffered.
+	DefaultBatch      = 500              // DefaultBatch is the number of messages each worker keeps buffered (jetstream's own default).
 	DefaultDrainWait  = time.Second      // DefaultDrainWait bounds how long Run takes to give back buffered messages when stopping.
 )
 
@@ -39,7 +39,7 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	MaxDeliver        5                deliveries before a failing event is dead-lettered
 //	Backoff           1s 5s 30s 1m     delay before redelivery after the nth failure (last repeats)
 //	AckWait           30s              a handler running longer gets its event redelivered
-//	Batch             256              messages each worker keeps buffered (pulled ahead)
+//	Batch             500              messages each worker keeps buffered (pulled ahead)
 //	DrainWait         1s               bounds how long Run takes to give back buffered messages on stop
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
