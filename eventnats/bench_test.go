@@ -24,8 +24,12 @@ import (
 // Consumer reads the headers and hands each event to an events.Router,
 // which decodes and validates the typed payload for the handler.
 //
-//	go test -run '^$' -bench PublishConsume -benchtime 20000x -count 5 . | tee bench.txt
+//	go test -c -o /tmp/eventnats.test .
+//	for i in $(seq 10); do /tmp/eventnats.test -test.run '^$' -test.bench PublishConsume -test.benchtime 20000x -test.benchmem; done | tee bench.txt
 //	benchstat -col /path bench.txt
+//
+// (A loop rather than -count, which repeats each path back to back: the
+// loop interleaves them, so a burst of load elsewhere hits all paths.)
 func BenchmarkPublishConsume(b *testing.B) {
 	env := newEnv(b)
 	ctx := context.Background()
