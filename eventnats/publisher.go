@@ -70,8 +70,9 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 // Publish validates e, publishes it with its ID as Nats-Msg-Id and waits
 // for the stream's acknowledgement.
 //
-// An invalid event is refused before anything is sent, with the
-// [events.ValidationError] (matching [events.ErrInvalidEvent]). A publish
+// An invalid event is refused before anything is sent, wrapping the error
+// [events.Event.Validate] reports (matching [events.ErrInvalidEvent], and
+// [events.ErrInvalidPayload] when the payload is at fault). A publish
 // the broker does not acknowledge returns an error matching [ErrPublish],
 // and also [ErrBrokerUnavailable] when the connection is down; it never
 // waits longer than the context allows, or the configured Timeout if the

@@ -79,11 +79,30 @@ func TestPublishRefusesInvalidEventBeforeSending(t *testing.T) {
 		{ID: "x", Type: events.EventTypeRunCompleted, Source: "pulse", Timestamp: t0, Payload: []byte(`{"RunID":""}`)},
 		{ID: "x", Type: events.EventTypeRunCompleted, Source: "pulse", Timestamp: t0, Payload: []byte(`not json`)},
 	}
+	// A valid payload in a bad envelope: the Publisher checks the
+	// envelope apart from the payload, so cover each envelope field.
+	run := sampleEvents(t)[0]
+	for _, mutate := range []func(*events.Event){
+		func(e *events.Event) { e.ID = "" },
+		func(e *events.Event) { e.Source = "" },
+		func(e *events.Event) { e.Timestamp = time.Time{} },
+		func(e *events.Event) { e.ID = "bad\xff" },
+		func(e *events.Event) { e.Payload = append(append([]byte(nil), e.Payload...), " x"...) },
+	} {
+		e := run
+		mutate(&e)
+		bad = append(bad, e)
+	}
 	for _, e := range bad {
 		err := pub.Publish(ctx, e)
 		require.Error(t, err, "%+v", e)
 		assert.True(t, errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload), "%v", err)
 		assert.NotErrorIs(t, err, ErrPublish)
+		// Exactly the events package's own error.
+		verr := e.Validate()
+		require.Error(t, verr, "%+v", e)
+		assert.Equal(t, "eventnats: refusing to publish: "+verr.Error(), err.Error())
+		assert.ErrorIs(t, pub.PublishBatch(ctx, []events.Event{e}), events.ErrInvalidEvent)
 	}
 	assert.Zero(t, streamMsgs(t, env.js, DefaultStreamName))
 
