@@ -220,3 +220,35 @@ func TestPublishBrokerDown(t *testing.T) {
 		t.Fatal("PublishBatch hung with the broker down")
 	}
 }
+
+// TestBrokerDownSetupCalls: stream and consumer setup against a stopped
+// server fail with ErrBrokerUnavailable in bounded time, and a running
+// Consumer still stops promptly when its context is cancelled.
+func TestBrokerDownSetupCalls(t *testing.T) {
+	env := newEnv(t)
+	c := env.consumer(t, ConsumerConfig{})
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, rec) }()
+
+	env.srv.Shutdown()
+	require.Eventually(t, func() bool { return !env.nc.IsConnected() }, waitFor, 10*time.Millisecond)
+
+	sctx, scancel := context.WithTimeout(context.Background(), time.Second)
+	defer scancel()
+	_, err := EnsureStream(sctx, env.js, StreamConfig{})
+	assert.ErrorIs(t, err, ErrBrokerUnavailable)
+	cctx, ccancel := context.WithTimeout(context.Background(), time.Second)
+	defer ccancel()
+	_, err = NewConsumer(cctx, env.js, ConsumerConfig{Durable: "late"})
+	assert.ErrorIs(t, err, ErrBrokerUnavailable)
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(waitFor):
+		t.Fatal("Run did not return after cancel with the broker down")
+	}
+}
