@@ -44,19 +44,45 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
 type ConsumerConfig struct {
-	Durable          string
-	Stream           string
-	Prefix           string
+	// Durable is the durable consumer's name, required: letters, digits,
+	// '-' and '_' (no '.', '*', '>', slashes or whitespace). Processes
+	// using the same name share the work.
+	Durable string
+	// Stream is the stream to read; default [DefaultStreamName].
+	Stream string
+	// Prefix is the subject prefix of events; default [DefaultPrefix].
+	Prefix string
+	// DeadLetterPrefix is the subject prefix of dead letters; default
+	// [DefaultDeadLetterPrefix].
 	DeadLetterPrefix string
-	Types            []events.EventType
-	Workers          int
-	MaxDeliver       int
-	Backoff          []time.Duration
-	AckWait          time.Duration
-	Batch            int
-	DrainWait        time.Duration
-	DeliverPolicy    jetstream.DeliverPolicy
-	Logger           *slog.Logger
+	// Types limits the consumer to these event types; default all. Set
+	// it to the types a Router handles, or the others are dead-lettered
+	// as unknown.
+	Types []events.EventType
+	// Workers is the number of concurrent handlers; default
+	// [DefaultWorkers]. With one worker events are handled in order.
+	Workers int
+	// MaxDeliver is the number of deliveries after which a failing event
+	// is dead-lettered; default [DefaultMaxDeliver].
+	MaxDeliver int
+	// Backoff is the delay before redelivery after the 1st, 2nd, ...
+	// failure, the last repeating; default [DefaultBackoff].
+	Backoff []time.Duration
+	// AckWait is how long a handler may run before the event is
+	// redelivered; default [DefaultAckWait].
+	AckWait time.Duration
+	// Batch is the number of messages each worker pulls ahead; default
+	// [DefaultBatch].
+	Batch int
+	// DrainWait bounds how long Run takes to give back pulled-ahead
+	// messages when it stops; default [DefaultDrainWait].
+	DrainWait time.Duration
+	// DeliverPolicy is where a new durable consumer starts; the zero
+	// value is jetstream.DeliverAllPolicy.
+	DeliverPolicy jetstream.DeliverPolicy
+	// Logger receives retries, dead letters and pull errors; default: a
+	// logger that discards everything.
+	Logger *slog.Logger
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {

@@ -17,10 +17,18 @@ import (
 //	ServerName    eventnats    server name in logs and advisories
 //	ReadyTimeout  10s          how long to wait for the server to accept clients
 type EmbeddedConfig struct {
-	StoreDir     string
-	Host         string
-	Port         int
-	ServerName   string
+	// StoreDir is the JetStream store directory, required. Reuse it to
+	// keep streams, messages and consumer positions across restarts.
+	StoreDir string
+	// Host is the listen address; default 127.0.0.1.
+	Host string
+	// Port is the client port; 0 or -1 picks a free one.
+	Port int
+	// ServerName names the server in logs and advisories; default
+	// "eventnats".
+	ServerName string
+	// ReadyTimeout is how long to wait for the server to accept clients;
+	// default 10s.
 	ReadyTimeout time.Duration
 }
 

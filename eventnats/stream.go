@@ -41,14 +41,27 @@ const (
 //	Duplicates        2 minutes                  deduplication window on Nats-Msg-Id
 //	Storage           file                       jetstream.FileStorage or MemoryStorage
 type StreamConfig struct {
-	Name             string
-	Prefix           string
-	DeadLetterName   string
+	// Name is the event stream's name; default [DefaultStreamName].
+	Name string
+	// Prefix is the subject prefix of events; default [DefaultPrefix].
+	Prefix string
+	// DeadLetterName is the dead-letter stream's name; default
+	// [DefaultDeadLetterStreamName].
+	DeadLetterName string
+	// DeadLetterPrefix is the subject prefix of dead letters; default
+	// [DefaultDeadLetterPrefix]. It must not overlap Prefix.
 	DeadLetterPrefix string
-	Replicas         int
-	MaxAge           time.Duration
+	// Replicas is the number of copies of each message, 1 to 5; default
+	// 1 (one server), 3 on a cluster.
+	Replicas int
+	// MaxAge is how long events are kept; default [DefaultMaxAge].
+	MaxAge time.Duration
+	// DeadLetterMaxAge is how long dead letters are kept; default
+	// [DefaultDeadLetterMaxAge].
 	DeadLetterMaxAge time.Duration
-	Duplicates       time.Duration
+	// Duplicates is the deduplication window; default
+	// [DefaultDuplicates]. It must not exceed MaxAge.
+	Duplicates time.Duration
 	// Storage is the storage backend; the zero value is file storage.
 	Storage jetstream.StorageType
 }
