@@ -44,9 +44,9 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
 type ConsumerConfig struct {
-	// Durable is the durable consumer's name, required: letters, digits,
-	// '-' and '_' (no '.', '*', '>', slashes or whitespace). Processes
-	// using the same name share the work.
+	// Durable is the durable consumer's name, required; it may not
+	// contain '.', '*', '>', slashes or whitespace. Processes using the
+	// same name share the work.
 	Durable string
 	// Stream is the stream to read; default [DefaultStreamName].
 	Stream string
@@ -379,7 +379,11 @@ func (c *Consumer) delay(n uint64) time.Duration {
 func safeHandle(ctx context.Context, h events.Handler, e events.Event) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("eventnats: handler panicked: %v\n%s", r, debug.Stack())
+			if rerr, ok := r.(error); ok {
+				err = fmt.Errorf("eventnats: handler panicked: %w\n%s", rerr, debug.Stack())
+			} else {
+				err = fmt.Errorf("eventnats: handler panicked: %v\n%s", r, debug.Stack())
+			}
 		}
 	}()
 	return h.HandleEvent(ctx, e)
