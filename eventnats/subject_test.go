@@ -48,20 +48,3 @@ func TestDeadLetterSubject(t *testing.T) {
 	assert.Equal(t, "algoryn.dlq.run.completed", DeadLetterSubject(DefaultPrefix, DefaultDeadLetterPrefix, "algoryn.events.run.completed"))
 	assert.Equal(t, "algoryn.dlq.unknown", DeadLetterSubject(DefaultPrefix, DefaultDeadLetterPrefix, "other.subject"))
 }
-
-func TestStreamConfigRefusesOverlappingPrefixes(t *testing.T) {
-	for _, c := range []StreamConfig{
-		{Prefix: "algoryn", DeadLetterPrefix: "algoryn.dlq"},
-		{Prefix: "algoryn.events", DeadLetterPrefix: "algoryn.events"},
-		{Prefix: "algoryn.events", DeadLetterPrefix: "algoryn.events.dlq"},
-	} {
-		_, err := c.withDefaults()
-		assert.ErrorIs(t, err, ErrInvalidConfig, "%+v", c)
-	}
-	_, err := StreamConfig{Prefix: "a.*"}.withDefaults()
-	assert.ErrorIs(t, err, ErrInvalidSubject)
-	c, err := StreamConfig{}.withDefaults()
-	require.NoError(t, err)
-	assert.Equal(t, DefaultDuplicates, c.Duplicates)
-	assert.Equal(t, 1, c.Replicas)
-}
