@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/algoryn/events"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 )
 
@@ -61,7 +63,16 @@ func TestDurabilityAcrossServerRestart(t *testing.T) {
 		}
 		return nil
 	})
-	c := env.consumer(t, ConsumerConfig{Durable: "durable", Workers: 2, Batch: 256, AckWait: 5 * time.Second})
+	// The consumer's connection does not buffer while disconnected, so
+	// acknowledgements made during the outage are lost, as with a real
+	// network failure: those events must come back after AckWait.
+	cnc, err := nats.Connect(env.srv.URL(), nats.ReconnectWait(50*time.Millisecond), nats.MaxReconnects(-1), nats.ReconnectBufSize(-1), quietErrors)
+	require.NoError(t, err)
+	t.Cleanup(cnc.Close)
+	cjs, err := jetstream.New(cnc)
+	require.NoError(t, err)
+	c, err := NewConsumer(ctx, cjs, ConsumerConfig{Durable: "durable", Workers: 2, Batch: 256, AckWait: 2 * time.Second, DrainWait: 200 * time.Millisecond})
+	require.NoError(t, err)
 	run(t, c, h)
 
 	select {
@@ -74,7 +85,7 @@ func TestDurabilityAcrossServerRestart(t *testing.T) {
 	mu.Unlock()
 	require.Less(t, atStop, total-1000, "the server goes down with most events still to consume")
 	env.srv.Shutdown()
-	require.Eventually(t, func() bool { return !env.nc.IsConnected() }, waitFor, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return !env.nc.IsConnected() && !cnc.IsConnected() }, waitFor, 5*time.Millisecond)
 	// Handlers finish and acknowledge while the server is down; the
 	// workers' fetches fail and are retried.
 	close(gate)
@@ -88,6 +99,18 @@ func TestDurabilityAcrossServerRestart(t *testing.T) {
 		defer mu.Unlock()
 		return len(seen) == total
 	}, 4*waitFor, 20*time.Millisecond, "not every event was handled after the restart")
+
+	// Acknowledgements lost in the outage come back as redeliveries after
+	// AckWait: wait until the server has every event acknowledged, so
+	// that the duplicates below are all counted.
+	require.Eventually(t, func() bool {
+		info, err := cjs.Consumer(ctx, DefaultStreamName, "durable")
+		if err != nil {
+			return false
+		}
+		ci, err := info.Info(ctx)
+		return err == nil && ci.NumAckPending == 0 && ci.NumPending == 0
+	}, 4*waitFor, 50*time.Millisecond, "the server still has unacknowledged events")
 
 	mu.Lock()
 	defer mu.Unlock()

@@ -42,13 +42,17 @@ func newEnv(t testing.TB) *testEnv {
 // connect opens a client that keeps reconnecting quickly.
 func connect(t testing.TB, url string, opts ...jetstream.JetStreamOpt) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	nc, err := nats.Connect(url, nats.ReconnectWait(50*time.Millisecond), nats.MaxReconnects(-1), nats.Timeout(2*time.Second))
+	nc, err := nats.Connect(url, nats.ReconnectWait(50*time.Millisecond), nats.MaxReconnects(-1), nats.Timeout(2*time.Second), quietErrors)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc, opts...)
 	require.NoError(t, err)
 	return nc, js
 }
+
+// quietErrors keeps nats.go from printing expected asynchronous errors
+// (broken pipes while a test stops the server) to stderr.
+var quietErrors = nats.ErrorHandler(func(*nats.Conn, *nats.Subscription, error) {})
 
 func (env *testEnv) publisher(t testing.TB) *Publisher {
 	t.Helper()

@@ -148,7 +148,10 @@ func connectBroker(cfg config, out *printer) (nc *nats.Conn, cleanup func(), err
 	} else {
 		out.line("eventflow: NATS at %s", url)
 	}
-	nc, err = nats.Connect(url, nats.Name("eventflow"), nats.Timeout(3*time.Second), nats.ReconnectWait(100*time.Millisecond))
+	nc, err = nats.Connect(url, nats.Name("eventflow"), nats.Timeout(3*time.Second), nats.ReconnectWait(100*time.Millisecond),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			cfg.log.Warn("eventflow: NATS connection error", "err", err)
+		}))
 	if err != nil {
 		cleanup()
 		return nil, func() {}, fmt.Errorf("eventflow: connect to %s: %w", url, err)
