@@ -47,20 +47,27 @@ func ValidatePrefix(prefix string) error {
 	return checkTokens("prefix", prefix)
 }
 
-// checkTokens checks that s is a literal subject (no wildcards).
+// checkTokens checks that s is a literal subject (no wildcards). It does
+// not allocate unless it fails: it runs on every publish.
 func checkTokens(what, s string) error {
 	if s == "" {
 		return fmt.Errorf("%w: empty %s", ErrInvalidSubject, what)
 	}
-	for i, tok := range strings.Split(s, ".") {
-		if tok == "" {
-			return fmt.Errorf("%w: %s %q has an empty token at position %d", ErrInvalidSubject, what, s, i)
-		}
-		for _, r := range tok {
-			if r == '*' || r == '>' || r <= ' ' || r == 0x7f {
-				return fmt.Errorf("%w: %s %q contains %q, which is not allowed in a subject token", ErrInvalidSubject, what, s, r)
+	tok, start := 0, 0
+	for i, r := range s {
+		switch {
+		case r == '.':
+			if i == start {
+				return fmt.Errorf("%w: %s %q has an empty token at position %d", ErrInvalidSubject, what, s, tok)
 			}
+			tok++
+			start = i + 1
+		case r == '*' || r == '>' || r <= ' ' || r == 0x7f:
+			return fmt.Errorf("%w: %s %q contains %q, which is not allowed in a subject token", ErrInvalidSubject, what, s, r)
 		}
+	}
+	if start == len(s) {
+		return fmt.Errorf("%w: %s %q has an empty token at position %d", ErrInvalidSubject, what, s, tok)
 	}
 	return nil
 }
@@ -68,9 +75,8 @@ func checkTokens(what, s string) error {
 // typeFromSubject returns the part of subject after prefix + ".", or ""
 // if subject is not under prefix.
 func typeFromSubject(prefix, subject string) string {
-	rest, ok := strings.CutPrefix(subject, prefix+".")
-	if !ok {
+	if len(subject) <= len(prefix)+1 || subject[len(prefix)] != '.' || !strings.HasPrefix(subject, prefix) {
 		return ""
 	}
-	return rest
+	return subject[len(prefix)+1:]
 }
