@@ -1,0 +1,399 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/algoryn/events"
+	"github.com/algoryn/events/eventnats"
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+type config struct {
+	natsURL  string
+	storeDir string
+	timeout  time.Duration
+	poison   bool
+	log      *slog.Logger
+}
+
+// printer writes one line per hop, never interleaved.
+type printer struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (p *printer) hop(tool, arrow string, t events.EventType, id, text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "  %-9s %s %-21s %-10s %s\n", tool, arrow, t, short(id), text)
+}
+
+func (p *printer) line(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+// short shortens an ID for display: UUIDv7s share their leading
+// (time) digits, so show the end.
+func short(id string) string {
+	if len(id) > 8 {
+		return "…" + id[len(id)-8:]
+	}
+	return id
+}
+
+// ledger records what was published and what each consumer received.
+type ledger struct {
+	mu        sync.Mutex
+	published []events.Event
+	got       map[string]map[string]int // consumer -> event ID -> deliveries
+	alerts    map[string]string         // alert ID -> correlated violation ID
+}
+
+func (l *ledger) sent(e events.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.published = append(l.published, e)
+}
+
+func (l *ledger) received(consumer string, e events.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.got[consumer] == nil {
+		l.got[consumer] = map[string]int{}
+	}
+	l.got[consumer][e.ID]++
+}
+
+// expected lists, for each consumer, the IDs it must receive.
+func (l *ledger) expected() map[string][]string {
+	want := map[string][]string{}
+	for _, e := range l.published {
+		want["dashboard"] = append(want["dashboard"], e.ID)
+		switch e.Type {
+		case events.EventTypeServiceRegistered, events.EventTypeServiceDeregistered:
+			want["relay"] = append(want["relay"], e.ID)
+		case events.EventTypeThresholdViolated:
+			want["beacon"] = append(want["beacon"], e.ID)
+		}
+	}
+	return want
+}
+
+// missing returns how many expected deliveries have not happened, and
+// how many violations have no alert yet.
+func (l *ledger) missing() (lost, unalerted int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for consumer, ids := range l.expected() {
+		for _, id := range ids {
+			if l.got[consumer][id] == 0 {
+				lost++
+			}
+		}
+	}
+	alerted := map[string]bool{}
+	for _, v := range l.alerts {
+		alerted[v] = true
+	}
+	for _, e := range l.published {
+		if e.Type == events.EventTypeThresholdViolated && !alerted[e.ID] {
+			unalerted++
+		}
+	}
+	return lost, unalerted
+}
+
+func (l *ledger) delivered() (n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, ids := range l.got {
+		for _, k := range ids {
+			n += k
+		}
+	}
+	return n
+}
+
+// connectBroker starts the embedded server or connects to url.
+func connectBroker(cfg config, out *printer) (nc *nats.Conn, cleanup func(), err error) {
+	cleanup = func() {}
+	url := cfg.natsURL
+	if url == "" {
+		dir := cfg.storeDir
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "eventflow-"); err != nil {
+				return nil, cleanup, fmt.Errorf("eventflow: store directory: %w", err)
+			}
+			cleanup = func() { os.RemoveAll(dir) }
+		}
+		srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: dir})
+		if err != nil {
+			cleanup()
+			return nil, func() {}, err
+		}
+		rm := cleanup
+		cleanup = func() { srv.Shutdown(); rm() }
+		url = srv.URL()
+		out.line("eventflow: embedded NATS JetStream at %s (store %s)", url, dir)
+	} else {
+		out.line("eventflow: NATS at %s", url)
+	}
+	nc, err = nats.Connect(url, nats.Name("eventflow"), nats.Timeout(3*time.Second), nats.ReconnectWait(100*time.Millisecond),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			cfg.log.Warn("eventflow: NATS connection error", "err", err)
+		}))
+	if err != nil {
+		cleanup()
+		return nil, func() {}, fmt.Errorf("eventflow: connect to %s: %w", url, err)
+	}
+	rm := cleanup
+	return nc, func() { nc.Close(); rm() }, nil
+}
+
+// flow runs the whole thing and returns the exit code.
+func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
+	out := &printer{w: stdout}
+	start := time.Now()
+	nc, cleanup, err := connectBroker(cfg, out)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	defer cleanup()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		fmt.Fprintf(stderr, "eventflow: %v\n", err)
+		return 2
+	}
+	if _, err := eventnats.EnsureStream(ctx, js, eventnats.StreamConfig{}); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Logger: cfg.log})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+
+	led := &ledger{got: map[string]map[string]int{}, alerts: map[string]string{}}
+	publish := func(tool string, e events.Event, text string) error {
+		out.hop(tool, "→", e.Type, e.ID, text)
+		if err := pub.Publish(ctx, e); err != nil {
+			out.line("  %-9s ✗ not published: %v", tool, err)
+			return err
+		}
+		led.sent(e)
+		return nil
+	}
+
+	// Consumers first, each a durable of its own, starting at new
+	// events: on a shared broker an earlier run's events are not replayed.
+	tag := fmt.Sprintf("%d", time.Now().UnixNano())
+	consumers := map[string]*eventnats.Consumer{}
+	var handlers = map[string]events.Handler{
+		"relay":     relayHandler(led, out),
+		"beacon":    beaconHandler(led, out, publish),
+		"dashboard": dashboardHandler(led, out),
+	}
+	types := map[string][]events.EventType{
+		"relay":  {events.EventTypeServiceRegistered, events.EventTypeServiceDeregistered},
+		"beacon": {events.EventTypeThresholdViolated},
+	}
+	defer func() { // leave nothing behind on a shared broker
+		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		for name := range consumers {
+			_ = js.DeleteConsumer(dctx, eventnats.DefaultStreamName, "eventflow-"+name+"-"+tag)
+		}
+	}()
+	runCtx, stopConsumers := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	defer func() { stopConsumers(); wg.Wait() }()
+	for _, name := range []string{"relay", "beacon", "dashboard"} {
+		c, err := eventnats.NewConsumer(ctx, js, eventnats.ConsumerConfig{
+			Durable:       "eventflow-" + name + "-" + tag,
+			Types:         types[name],
+			Workers:       2,
+			DrainWait:     200 * time.Millisecond,
+			Backoff:       []time.Duration{100 * time.Millisecond},
+			DeliverPolicy: jetstream.DeliverNewPolicy,
+			Logger:        cfg.log.With("tool", name),
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		consumers[name] = c
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.Run(runCtx, handlers[name])
+		}()
+	}
+
+	produceErr := produce(ctx, cfg, js, publish, out)
+	if produceErr != nil {
+		fmt.Fprintln(stderr, produceErr)
+	}
+
+	// Wait until everything arrived, or the time is up.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	wantDead := uint64(0)
+	if cfg.poison {
+		wantDead = 2 // beacon and dashboard both take threshold.violated
+	}
+wait:
+	for produceErr == nil {
+		lost, unalerted := led.missing()
+		var dead uint64
+		for _, c := range consumers {
+			dead += c.Stats().DeadLettered
+		}
+		if lost == 0 && unalerted == 0 && dead >= wantDead {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			break wait
+		case <-tick.C:
+		}
+	}
+	stopConsumers()
+	wg.Wait()
+
+	lost, unalerted := led.missing()
+	var st eventnats.ConsumerStats
+	for _, c := range consumers {
+		s := c.Stats()
+		st.Received += s.Received
+		st.Handled += s.Handled
+		st.Retried += s.Retried
+		st.DeadLettered += s.DeadLettered
+	}
+	out.line("")
+	out.line("summary: published %d, delivered %d (relay %d, beacon %d, dashboard %d), retried %d, dead-lettered %d, lost %d, violations without alert %d, in %s",
+		len(led.published), led.delivered(), len(led.got["relay"]), len(led.got["beacon"]), len(led.got["dashboard"]),
+		st.Retried, st.DeadLettered, lost, unalerted, time.Since(start).Round(time.Millisecond))
+	if lost > 0 || unalerted > 0 || produceErr != nil {
+		out.line("FAIL: %d deliveries lost, %d violations without alert, publishing stopped early: %t", lost, unalerted, produceErr != nil)
+		return 1
+	}
+	out.line("ok: every event reached every consumer")
+	return 0
+}
+
+// produce publishes the ecosystem's events in order.
+func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish func(string, events.Event, string) error, out *printer) error {
+	step := func(tool string, p events.Payload, text string) error {
+		e, err := events.New(tool, p)
+		if err != nil {
+			return fmt.Errorf("eventflow: %s: %w", tool, err)
+		}
+		if err := publish(tool, e, text); err != nil {
+			return fmt.Errorf("eventflow: %s: %w", tool, err)
+		}
+		time.Sleep(50 * time.Millisecond) // let each hop print in order
+		return nil
+	}
+	backend := events.ServiceRegisteredPayload{Name: "checkout", Address: "10.0.0.7:8080", Tags: map[string]string{"version": "1.2.0"}}
+	steps := []struct {
+		tool string
+		p    events.Payload
+		text string
+	}{
+		{events.SourceDeploy, backend, "checkout backend 10.0.0.7:8080 is up"},
+		{events.SourcePulse, events.RunCompletedPayload{RunID: "run-42", Service: "checkout", Passed: false, Duration: 90 * time.Second,
+			Summary: events.RunSummary{Total: 12000, Failed: 312, RPS: 133.3, ErrorRate: 0.026, P99Ms: 412}}, "load test run-42 on checkout: failed"},
+		{events.SourcePulse, events.ThresholdViolatedPayload{Service: "checkout", Source: events.SourcePulse, Description: "p99_latency < 200ms", Actual: 412, Limit: 200}, "checkout p99 412ms > 200ms"},
+		{events.SourceRelay, events.ThresholdViolatedPayload{Service: "checkout", Source: events.SourceRelay, Description: "error_rate < 0.01", Actual: 0.026, Limit: 0.01}, "checkout error rate 2.6% > 1%"},
+		{events.SourceDeploy, events.ServiceDeregisteredPayload(backend), "checkout backend 10.0.0.7:8080 is going away"},
+	}
+	for _, s := range steps {
+		if err := step(s.tool, s.p, s.text); err != nil {
+			return err
+		}
+	}
+	if cfg.poison {
+		m := nats.NewMsg("algoryn.events.threshold.violated")
+		m.Header.Set(eventnats.HeaderSpecVersion, eventnats.SpecVersion)
+		m.Data = []byte("{not json")
+		if _, err := js.PublishMsg(ctx, m); err != nil {
+			return fmt.Errorf("eventflow: poison: %w", err)
+		}
+		out.hop("rogue", "→", events.EventTypeThresholdViolated, "-", "malformed bytes, no ce-id (should be dead-lettered)")
+	}
+	return nil
+}
+
+func relayHandler(led *ledger, out *printer) events.Handler {
+	r := events.NewRouter()
+	events.Handle(r, func(_ context.Context, e events.Event, p events.ServiceRegisteredPayload) error {
+		led.received("relay", e)
+		out.hop("relay", "←", e.Type, e.ID, "add backend "+p.Address+" to "+p.Name)
+		return nil
+	})
+	events.Handle(r, func(_ context.Context, e events.Event, p events.ServiceDeregisteredPayload) error {
+		led.received("relay", e)
+		out.hop("relay", "←", e.Type, e.ID, "drain backend "+p.Address+" from "+p.Name)
+		return nil
+	})
+	return r
+}
+
+// alertNamespace makes alert IDs: a name-based UUID of the violation ID.
+var alertNamespace = uuid.MustParse("6f0e3c52-4a51-4f0e-9a57-1f2b8e6c0a11")
+
+func beaconHandler(led *ledger, out *printer, publish func(string, events.Event, string) error) events.Handler {
+	r := events.NewRouter()
+	events.Handle(r, func(ctx context.Context, e events.Event, p events.ThresholdViolatedPayload) error {
+		out.hop("beacon", "←", e.Type, e.ID, fmt.Sprintf("%s from %s: %s (%g > %g)", p.Service, e.Source, p.Description, p.Actual, p.Limit))
+		// The alert's ID derives from the violation's, so that a retry
+		// after a lost acknowledgement publishes the same alert, which
+		// the server then deduplicates.
+		alert, err := events.New(events.SourceBeacon, events.AlertFiredPayload{
+			AlertID: "alert-" + short(e.ID)[len("…"):], RuleID: "latency-and-errors", RuleName: "checkout SLO",
+			Severity: events.SeverityCritical, Service: p.Service, Summary: p.Description + " violated",
+			FiredAt: time.Now().UTC(), CorrelationEventID: e.ID,
+		}, events.WithID(uuid.NewSHA1(alertNamespace, []byte(e.ID)).String()))
+		if err != nil {
+			return eventnats.Permanent(err)
+		}
+		if err := publish(events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID)); err != nil {
+			return err // retried
+		}
+		led.received("beacon", e)
+		return nil
+	})
+	return r
+}
+
+func dashboardHandler(led *ledger, out *printer) events.Handler {
+	return events.HandlerFunc(func(_ context.Context, e events.Event) error {
+		p, err := events.DecodePayload(e)
+		if err != nil {
+			return err // dead-lettered: cannot be shown
+		}
+		led.received("dashboard", e)
+		switch p := p.(type) {
+		case events.RunCompletedPayload:
+			out.hop("dashboard", "←", e.Type, e.ID, fmt.Sprintf("run %s: passed=%t, %d requests, p99 %gms", p.RunID, p.Passed, p.Summary.Total, p.Summary.P99Ms))
+		case events.AlertFiredPayload:
+			led.mu.Lock()
+			led.alerts[p.AlertID] = p.CorrelationEventID
+			led.mu.Unlock()
+			out.hop("pager", "←", e.Type, e.ID, fmt.Sprintf("%s alert on %s, caused by %s", p.Severity, p.Service, short(p.CorrelationEventID)))
+		}
+		return nil
+	})
+}

@@ -1,0 +1,447 @@
+package eventnats
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/algoryn/events"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of [ConsumerConfig].
+const (
+	DefaultWorkers    = 1                // DefaultWorkers is the number of concurrent handlers.
+	DefaultMaxDeliver = 5                // DefaultMaxDeliver is the number of deliveries before dead-lettering.
+	DefaultAckWait    = 30 * time.Second // DefaultAckWait is how long a handler may run before redelivery.
+	DefaultBatch      = 500              // DefaultBatch is the number of messages each worker keeps buffered (jetstream's own default).
+	DefaultDrainWait  = time.Second      // DefaultDrainWait bounds how long Run takes to give back buffered messages when stopping.
+)
+
+// DefaultBackoff is the delay before redelivery after the 1st, 2nd, 3rd
+// and later failures of a handler.
+var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, time.Minute}
+
+// ConsumerConfig configures a [Consumer]. Only Durable is required.
+//
+//	Field             Default          Meaning
+//	Durable           (required)       durable consumer name, e.g. "beacon"
+//	Stream            ALGORYN_EVENTS   stream to read
+//	Prefix            algoryn.events   subject prefix of events
+//	DeadLetterPrefix  algoryn.dlq      subject prefix of dead letters
+//	Types             all              event types to receive
+//	Workers           1                concurrent handlers
+//	MaxDeliver        5                deliveries before a failing event is dead-lettered
+//	Backoff           1s 5s 30s 1m     delay before redelivery after the nth failure (last repeats)
+//	AckWait           30s              a handler running longer gets its event redelivered
+//	Batch             500              messages each worker keeps buffered (pulled ahead)
+//	DrainWait         1s               bounds how long Run takes to give back buffered messages on stop
+//	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
+//	Logger            discard          where retries and dead letters are logged
+type ConsumerConfig struct {
+	// Durable is the durable consumer's name, required; it may not
+	// contain '.', '*', '>', slashes or whitespace. Processes using the
+	// same name share the work.
+	Durable string
+	// Stream is the stream to read; default [DefaultStreamName].
+	Stream string
+	// Prefix is the subject prefix of events; default [DefaultPrefix].
+	Prefix string
+	// DeadLetterPrefix is the subject prefix of dead letters; default
+	// [DefaultDeadLetterPrefix].
+	DeadLetterPrefix string
+	// Types limits the consumer to these event types; default all. Set
+	// it to the types a Router handles, or the others are dead-lettered
+	// as unknown.
+	Types []events.EventType
+	// Workers is the number of concurrent handlers; default
+	// [DefaultWorkers]. With one worker events are handled in order.
+	Workers int
+	// MaxDeliver is the number of deliveries after which a failing event
+	// is dead-lettered; default [DefaultMaxDeliver].
+	MaxDeliver int
+	// Backoff is the delay before redelivery after the 1st, 2nd, ...
+	// failure, the last repeating; default [DefaultBackoff].
+	Backoff []time.Duration
+	// AckWait is how long a handler may run before the event is
+	// redelivered; default [DefaultAckWait].
+	AckWait time.Duration
+	// Batch is the number of messages each worker pulls ahead; default
+	// [DefaultBatch].
+	Batch int
+	// DrainWait bounds how long Run takes to give back pulled-ahead
+	// messages when it stops; default [DefaultDrainWait].
+	DrainWait time.Duration
+	// DeliverPolicy is where a new durable consumer starts; the zero
+	// value is jetstream.DeliverAllPolicy.
+	DeliverPolicy jetstream.DeliverPolicy
+	// Logger receives retries, dead letters and pull errors; default: a
+	// logger that discards everything.
+	Logger *slog.Logger
+}
+
+func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
+	if c.Stream == "" {
+		c.Stream = DefaultStreamName
+	}
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if c.DeadLetterPrefix == "" {
+		c.DeadLetterPrefix = DefaultDeadLetterPrefix
+	}
+	if c.Workers == 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.MaxDeliver == 0 {
+		c.MaxDeliver = DefaultMaxDeliver
+	}
+	if len(c.Backoff) == 0 {
+		c.Backoff = DefaultBackoff
+	}
+	if c.AckWait == 0 {
+		c.AckWait = DefaultAckWait
+	}
+	if c.Batch == 0 {
+		c.Batch = DefaultBatch
+	}
+	if c.DrainWait == 0 {
+		c.DrainWait = DefaultDrainWait
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := checkDurable(c.Durable); err != nil {
+		return c, fmt.Errorf("%w: Durable: %w", ErrInvalidConfig, err)
+	}
+	if err := prefixesApart(c.Prefix, c.DeadLetterPrefix); err != nil {
+		return c, err
+	}
+	for _, t := range c.Types {
+		if _, err := Subject(c.Prefix, t); err != nil {
+			return c, err
+		}
+	}
+	switch {
+	case c.Workers < 0, c.MaxDeliver < 0, c.Batch < 0:
+		return c, fmt.Errorf("%w: Workers, MaxDeliver and Batch must be positive", ErrInvalidConfig)
+	case c.AckWait < 0, c.DrainWait < 0:
+		return c, fmt.Errorf("%w: AckWait and DrainWait must be positive", ErrInvalidConfig)
+	}
+	return c, nil
+}
+
+// Consumer reads events from a durable JetStream pull consumer with
+// explicit acknowledgement and hands each to an [events.Handler]:
+//
+//   - a message that is not a well-formed event (bad headers or subject)
+//     or whose event fails [events.Event.Validate] is dead-lettered at once
+//     (an [*events.Router] handler does that validation itself, so the
+//     payload is decoded once);
+//   - the handler returning nil acknowledges the event;
+//   - the handler returning an error matching [events.ErrInvalidEvent],
+//     [events.ErrInvalidPayload], [events.ErrUnknownType] or
+//     [events.ErrTypeMismatch] (the refusals of an [events.Router]), or
+//     wrapped with [Permanent], dead-letters the event at once: retrying
+//     cannot help;
+//   - any other error, or a panic, negatively acknowledges it with the
+//     configured backoff, so it is redelivered; on its MaxDeliver-th
+//     delivery it is dead-lettered instead.
+//
+// A dead letter goes to DeadLetterPrefix + "." + type with the reason and
+// delivery count in headers (see [HeaderDLQReason]); the original is then
+// terminated. Delivery is at least once: a handler may see an event again
+// after a crash or a lost acknowledgement, so handlers deduplicate on
+// [events.Event].ID when it matters.
+type Consumer struct {
+	js   jetstream.JetStream
+	cons jetstream.Consumer
+	cfg  ConsumerConfig
+	log  *slog.Logger
+
+	received, handled, retried, deadLettered atomic.Uint64
+}
+
+// ConsumerStats counts what a [Consumer] did since it was made.
+type ConsumerStats struct {
+	Received     uint64 // deliveries read from the broker, redeliveries included
+	Handled      uint64 // events the handler accepted (acknowledged)
+	Retried      uint64 // deliveries negatively acknowledged for redelivery
+	DeadLettered uint64 // messages dead-lettered and terminated
+}
+
+// NewConsumer creates the durable consumer cfg.Durable on cfg.Stream, or
+// updates it to cfg if it exists, and returns a Consumer for it. The
+// stream must exist (see [EnsureStream]).
+func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig) (*Consumer, error) {
+	if js == nil {
+		return nil, fmt.Errorf("%w: nil JetStream", ErrInvalidConfig)
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cc := jetstream.ConsumerConfig{
+		Durable:       cfg.Durable,
+		Description:   "eventnats consumer",
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       cfg.AckWait,
+		DeliverPolicy: cfg.DeliverPolicy,
+		// The server never gives up on a message by itself (it would drop
+		// it silently); the Consumer counts deliveries and dead-letters.
+		MaxDeliver:    -1,
+		MaxAckPending: max(1000, 2*cfg.Workers*cfg.Batch),
+	}
+	if len(cfg.Types) == 0 {
+		cc.FilterSubject = cfg.Prefix + ".>"
+	} else {
+		for _, t := range cfg.Types {
+			s, _ := Subject(cfg.Prefix, t)
+			cc.FilterSubjects = append(cc.FilterSubjects, s)
+		}
+	}
+	cons, err := js.CreateOrUpdateConsumer(ctx, cfg.Stream, cc)
+	if err != nil {
+		return nil, brokerErr(js, fmt.Errorf("eventnats: create consumer %s on stream %s: %w", cfg.Durable, cfg.Stream, err))
+	}
+	return &Consumer{js: js, cons: cons, cfg: cfg, log: cfg.Logger}, nil
+}
+
+// Stats returns the counts so far. It is safe to call while Run runs.
+func (c *Consumer) Stats() ConsumerStats {
+	return ConsumerStats{
+		Received:     c.received.Load(),
+		Handled:      c.handled.Load(),
+		Retried:      c.retried.Load(),
+		DeadLettered: c.deadLettered.Load(),
+	}
+}
+
+// Run fetches events with cfg.Workers workers and hands each to h until
+// ctx is done. A bad message, a failing handler or a broker that goes away
+// never stops it: errors are logged and fetching resumes when the broker
+// is back.
+//
+// When ctx is done Run stops fetching, lets the handlers already running
+// finish (they get a context that is not cancelled with ctx, but keeps its
+// values), negatively acknowledges fetched events not yet started so they
+// are redelivered promptly, and returns nil. It waits at most DrainWait
+// plus the longest running handler.
+func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
+	if h == nil {
+		return fmt.Errorf("%w: nil Handler", ErrInvalidConfig)
+	}
+	var wg sync.WaitGroup
+	for w := range c.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.work(ctx, w, h)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// work is one worker: a jetstream Consume subscription that keeps up to
+// Batch messages pulled ahead (it re-issues pulls and recovers from
+// reconnects by itself) and hands them to h one at a time, in order.
+func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
+	hctx := context.WithValue(context.WithoutCancel(ctx), workerKey{}, worker)
+	_, routed := h.(*events.Router)
+	var (
+		mu      sync.Mutex // held while a handler runs
+		stopped bool
+	)
+	onMsg := func(m jetstream.Msg) {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			_ = m.Nak() // pulled but not started: give it back now
+			return
+		}
+		c.process(hctx, m, h, routed)
+	}
+	onErr := func(_ jetstream.ConsumeContext, err error) {
+		c.log.WarnContext(ctx, "eventnats: pull error; continuing", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err))
+	}
+	pause := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		cc, err := c.cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second), jetstream.ConsumeErrHandler(onErr))
+		if err != nil {
+			c.log.WarnContext(ctx, "eventnats: cannot pull; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)
+			sleep(ctx, pause)
+			pause = min(2*pause, 2*time.Second)
+			continue
+		}
+		pause = 100 * time.Millisecond
+		select {
+		case <-ctx.Done():
+		case <-cc.Closed(): // stopped by the server (consumer deleted): start again
+			c.log.WarnContext(ctx, "eventnats: pull stopped; restarting", "consumer", c.cfg.Durable, "worker", worker)
+			sleep(ctx, pause)
+			continue
+		}
+		// Hand back what was pulled ahead, then wait for the running
+		// handler: taking mu means it has returned.
+		cc.Drain()
+		t := time.NewTimer(c.cfg.DrainWait)
+		select {
+		case <-cc.Closed():
+		case <-t.C:
+		}
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		cc.Stop()
+	}
+}
+
+// process handles one delivery: decode, validate, handle, then ack, nak
+// or dead-letter.
+//
+// An [*events.Router] validates every event itself before calling a
+// handler function (routed is true): the event is not decoded twice, and
+// the Router's validation errors dead-letter it just the same.
+func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handler, routed bool) {
+	c.received.Add(1)
+	md, err := m.Metadata()
+	n := uint64(1)
+	if err == nil {
+		n = md.NumDelivered
+	} else {
+		md = nil
+	}
+	e, err := eventFrom(c.cfg.Prefix, m.Subject(), m.Headers(), m.Data())
+	if err != nil {
+		c.dead(ctx, m, md, "malformed: "+err.Error())
+		return
+	}
+	if !routed {
+		if err := e.Validate(); err != nil {
+			c.dead(ctx, m, md, "invalid: "+err.Error())
+			return
+		}
+	}
+	if n > uint64(c.cfg.MaxDeliver) {
+		// Earlier deliveries ended without an answer (handler too slow,
+		// or the process died): do not try again.
+		c.dead(ctx, m, md, fmt.Sprintf("delivered %d times without success (MaxDeliver %d)", n, c.cfg.MaxDeliver))
+		return
+	}
+	err = safeHandle(ctx, h, e)
+	switch {
+	case err == nil:
+		if aerr := m.Ack(); aerr != nil {
+			c.log.WarnContext(ctx, "eventnats: ack failed; the event may be redelivered", "consumer", c.cfg.Durable, "id", e.ID, "err", brokerErr(c.js, aerr))
+		}
+		c.handled.Add(1)
+	case errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload):
+		c.dead(ctx, m, md, "invalid: "+err.Error())
+	case isPermanent(err):
+		c.dead(ctx, m, md, "rejected: "+err.Error())
+	case n >= uint64(c.cfg.MaxDeliver):
+		c.dead(ctx, m, md, fmt.Sprintf("failed %d deliveries: %s", n, err.Error()))
+	default:
+		d := c.delay(n)
+		c.log.InfoContext(ctx, "eventnats: handler failed; will retry", "consumer", c.cfg.Durable, "id", e.ID, "type", e.Type, "delivery", n, "in", d, "err", err)
+		if nerr := m.NakWithDelay(d); nerr != nil {
+			c.log.WarnContext(ctx, "eventnats: nak failed; the event is redelivered after AckWait", "consumer", c.cfg.Durable, "id", e.ID, "err", brokerErr(c.js, nerr))
+		}
+		c.retried.Add(1)
+	}
+}
+
+// dead dead-letters m and logs the outcome.
+func (c *Consumer) dead(ctx context.Context, m jetstream.Msg, md *jetstream.MsgMetadata, reason string) {
+	if err := c.deadLetter(ctx, m, md, reason); err != nil {
+		c.log.ErrorContext(ctx, "eventnats: cannot dead-letter; the message will be redelivered", "consumer", c.cfg.Durable, "subject", m.Subject(), "reason", reason, "err", err)
+		c.retried.Add(1)
+		return
+	}
+	c.log.WarnContext(ctx, "eventnats: dead-lettered", "consumer", c.cfg.Durable, "subject", m.Subject(), "reason", reason)
+	c.deadLettered.Add(1)
+}
+
+// delay is the backoff before the redelivery after the n-th delivery.
+func (c *Consumer) delay(n uint64) time.Duration {
+	i := int(min(n, uint64(len(c.cfg.Backoff)))) - 1
+	return c.cfg.Backoff[max(i, 0)]
+}
+
+// safeHandle calls h, turning a panic into an error.
+func safeHandle(ctx context.Context, h events.Handler, e events.Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if rerr, ok := r.(error); ok {
+				err = fmt.Errorf("eventnats: handler panicked: %w\n%s", rerr, debug.Stack())
+			} else {
+				err = fmt.Errorf("eventnats: handler panicked: %v\n%s", r, debug.Stack())
+			}
+		}
+	}()
+	return h.HandleEvent(ctx, e)
+}
+
+// permanentError marks an error that retrying cannot fix.
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+// Permanent wraps err so that a [Consumer] dead-letters the event at once
+// instead of retrying it. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+func isPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p) ||
+		errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload) ||
+		errors.Is(err, events.ErrUnknownType) || errors.Is(err, events.ErrTypeMismatch)
+}
+
+// workerKey is the context key of the worker number.
+type workerKey struct{}
+
+// WorkerID returns the number, from 0 to Workers-1, of the [Consumer]
+// worker that is running the handler called with ctx, for logs.
+func WorkerID(ctx context.Context) (int, bool) {
+	w, ok := ctx.Value(workerKey{}).(int)
+	return w, ok
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// checkDurable checks a durable consumer name: not empty, no '.', '*',
+// '>', slashes or whitespace.
+func checkDurable(name string) error {
+	if name == "" {
+		return errors.New("required")
+	}
+	for _, r := range name {
+		switch {
+		case r == '.', r == '*', r == '>', r == '/', r == '\\', r <= ' ', r == 0x7f:
+			return fmt.Errorf("%q contains %q", name, r)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+// Package eventnats carries Algoryn events ([github.com/algoryn/events])
+// between machines over NATS JetStream, with at-least-once delivery,
+// server-side deduplication and dead-lettering, so that no event is lost
+// or silently dropped.
+//
+// It is a separate module so that programs importing the contract package
+// never pull in NATS.
+//
+// # Pieces
+//
+//   - [StartEmbedded] runs a NATS server with JetStream inside the
+//     process, storing on disk: the default for one machine. With several
+//     machines, run a NATS cluster and connect to its URL instead.
+//   - [EnsureStream] creates (or updates) the stream of events, subjects
+//     "algoryn.events.>", and the stream of dead letters, "algoryn.dlq.>",
+//     with the defaults documented on [StreamConfig].
+//   - [Publisher] implements [events.Publisher]: it validates the event,
+//     publishes it on "algoryn.events.<type>" and waits for the stream's
+//     acknowledgement. [Publisher.PublishBatch] publishes many
+//     asynchronously and still reports every failure.
+//   - [Consumer] reads a durable pull consumer with explicit
+//     acknowledgement and feeds an [events.Handler], typically an
+//     [events.Router], with N workers.
+//
+// # Wire format
+//
+// Each event is one NATS message in the CloudEvents 1.0 NATS protocol
+// binding, binary content mode ([NewMsg], [EventFromMsg]):
+//
+//	subject          algoryn.events.threshold.violated     prefix + "." + Event.Type
+//	ce-specversion   1.0
+//	ce-id            0193...                                Event.ID
+//	ce-source        relay                                  Event.Source
+//	ce-type          io.algoryn.threshold.violated          "io.algoryn." + Event.Type
+//	ce-time          2026-05-01T12:00:00.123456789Z          Event.Timestamp, RFC 3339 nano, UTC
+//	ce-subject       checkout                               the payload's Subject(); absent for unknown types
+//	content-type     application/json
+//	Nats-Msg-Id      0193...                                Event.ID, for deduplication
+//	body             {"Service":"checkout",...}             Event.Payload
+//
+// The same event published twice within the stream's duplicate window (2
+// minutes by default) is stored, and so delivered, once.
+//
+// # Delivery
+//
+// A [Consumer] acknowledges an event when the handler returns nil. When
+// the handler fails it negatively acknowledges with a backoff, and the
+// event is redelivered; on the MaxDeliver-th failure, or at once for a
+// message that is not a valid event or an error retrying cannot fix, it
+// publishes the message to "algoryn.dlq.<type>" with the reason and the
+// delivery count in headers ([HeaderDLQReason], [HeaderDLQDeliveries]) and
+// terminates it. Dead letters live outside the event subjects, in their
+// own stream, so consumers of events never receive them.
+//
+// Delivery is at least once: after a crash or a lost acknowledgement a
+// handler can see an event again, and should deduplicate on its ID where
+// that matters.
+//
+// # Errors
+//
+// Errors start with "eventnats:" and wrap one of the sentinel errors
+// ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish],
+// [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrServerNotReady]) or
+// an error of the events package, so [errors.Is] tells them apart. A
+// broker that is down gives an error matching [ErrBrokerUnavailable]
+// within the publish timeout, never a hang.
+//
+// # Logging
+//
+// [Publisher] and [Consumer] log through a *slog.Logger set in their
+// configuration; by default they log nothing (the errors they return, and
+// [Consumer.Stats], carry what a caller needs). Pass slog.Default() to see
+// retries and dead letters.
+//
+// # Try it
+//
+// From the repository root:
+//
+//	go run -C eventnats ./cmd/eventflow
+//
+// starts an embedded server and runs the flow of the Algoryn tools through
+// it: Deploy registers a backend, Pulse reports a run and a violation,
+// Relay reports another, Beacon fires an alert for each.
+package eventnats

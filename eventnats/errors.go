@@ -1,0 +1,37 @@
+package eventnats
+
+import "errors"
+
+// Sentinel errors. Errors returned by this package wrap one of them (and,
+// where there is one, the underlying NATS or events error) with %w, so
+// callers test them with [errors.Is].
+var (
+	// ErrInvalidSubject means a prefix or event type cannot be used as
+	// NATS subject tokens: it is empty, has an empty token ("a..b"), or
+	// contains a wildcard ('*', '>') or whitespace.
+	ErrInvalidSubject = errors.New("eventnats: invalid subject")
+
+	// ErrInvalidConfig means a Config, PublisherConfig or ConsumerConfig
+	// field has a value that cannot work, such as a negative count.
+	ErrInvalidConfig = errors.New("eventnats: invalid configuration")
+
+	// ErrBrokerUnavailable means the NATS connection was not connected
+	// when an operation failed, typically because the server is down or
+	// unreachable. It is returned together with the operation's own error.
+	ErrBrokerUnavailable = errors.New("eventnats: broker unavailable")
+
+	// ErrMalformedMessage means a message on an event subject could not be
+	// read as an event: missing or bad CloudEvents headers, a subject that
+	// does not match its type, or a body that is not a valid payload.
+	// Such messages are dead-lettered at once.
+	ErrMalformedMessage = errors.New("eventnats: malformed message")
+
+	// ErrPublish means the broker did not accept a publish: no stream
+	// takes the subject, the acknowledgement timed out, or the server
+	// refused the message.
+	ErrPublish = errors.New("eventnats: publish failed")
+
+	// ErrServerNotReady means [StartEmbedded] started a server that did
+	// not accept clients, or did not enable JetStream, in time.
+	ErrServerNotReady = errors.New("eventnats: embedded server not ready")
+)

@@ -1,0 +1,140 @@
+package eventnats
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/algoryn/events"
+	"github.com/nats-io/nats.go"
+)
+
+// Header names of the CloudEvents NATS protocol binding (binary content
+// mode, CloudEvents 1.0): the event's attributes travel as "ce-" headers
+// and the message body is the event's payload JSON.
+const (
+	HeaderSpecVersion = "ce-specversion" // HeaderSpecVersion carries [SpecVersion].
+	HeaderID          = "ce-id"          // HeaderID carries Event.ID.
+	HeaderSource      = "ce-source"      // HeaderSource carries Event.Source.
+	HeaderType        = "ce-type"        // HeaderType carries [TypePrefix] + Event.Type.
+	HeaderTime        = "ce-time"        // HeaderTime carries Event.Timestamp, RFC 3339 with nanoseconds, UTC.
+	HeaderSubject     = "ce-subject"     // HeaderSubject carries the payload's Subject(), the service the event is about.
+	HeaderContentType = "content-type"   // HeaderContentType carries [ContentType].
+
+	// HeaderMsgID is the JetStream deduplication header; it carries Event.ID.
+	HeaderMsgID = nats.MsgIdHdr
+)
+
+// Values written in the CloudEvents headers.
+const (
+	// SpecVersion is the CloudEvents version written in ce-specversion.
+	SpecVersion = "1.0"
+	// TypePrefix is prepended to Event.Type to make ce-type, e.g.
+	// "io.algoryn.run.completed" (reverse-DNS, as CloudEvents recommends).
+	TypePrefix = "io.algoryn."
+	// ContentType is the media type of the message body.
+	ContentType = "application/json"
+)
+
+// subjecter is implemented by the payloads of the events package.
+type subjecter interface{ Subject() string }
+
+// NewMsg returns the NATS message for e under prefix: subject
+// prefix + "." + e.Type, the CloudEvents binary-mode headers, the
+// Nats-Msg-Id header set to e.ID for server-side deduplication, and the
+// payload JSON as body. It does not validate e; [Publisher.Publish] does.
+//
+// ce-subject is the payload's Subject() for the known types, and is left
+// out for types this version of the events package does not know or whose
+// payload cannot be decoded.
+func NewMsg(prefix string, e events.Event) (*nats.Msg, error) {
+	return newMsg(prefix, e, payloadSubject(e))
+}
+
+// payloadSubject returns the payload's Subject() for a known type whose
+// payload decodes, and "" otherwise.
+func payloadSubject(e events.Event) string {
+	if !e.Type.Known() {
+		return ""
+	}
+	p, err := events.DecodePayload(e)
+	if err != nil {
+		return ""
+	}
+	if s, ok := p.(subjecter); ok {
+		return s.Subject()
+	}
+	return ""
+}
+
+// newMsg builds the message; ceSubject "" leaves out ce-subject.
+func newMsg(prefix string, e events.Event, ceSubject string) (*nats.Msg, error) {
+	subj, err := Subject(prefix, e.Type)
+	if err != nil {
+		return nil, err
+	}
+	// One backing array for the eight values: fewer allocations per
+	// message. Each value slice is capped so an Add cannot spill over.
+	v := [8]string{SpecVersion, e.ID, e.Source, TypePrefix + string(e.Type),
+		e.Timestamp.UTC().Format(time.RFC3339Nano), ContentType, e.ID, ceSubject}
+	vals := v[:]
+	h := make(nats.Header, 8)
+	h[HeaderSpecVersion] = vals[0:1:1]
+	h[HeaderID] = vals[1:2:2]
+	h[HeaderSource] = vals[2:3:3]
+	h[HeaderType] = vals[3:4:4]
+	h[HeaderTime] = vals[4:5:5]
+	h[HeaderContentType] = vals[5:6:6]
+	h[HeaderMsgID] = vals[6:7:7]
+	if ceSubject != "" {
+		h[HeaderSubject] = vals[7:8:8]
+	}
+	return &nats.Msg{Subject: subj, Header: h, Data: e.Payload}, nil
+}
+
+// EventFromMsg reads the event carried by a message published with
+// [NewMsg] under prefix. It checks the CloudEvents headers and that the
+// subject matches the type, but does not validate the payload; call
+// [events.Event.Validate] for that. Errors match [ErrMalformedMessage].
+func EventFromMsg(prefix string, m *nats.Msg) (events.Event, error) {
+	return eventFrom(prefix, m.Subject, m.Header, m.Data)
+}
+
+// eventFrom is EventFromMsg on the parts of a message.
+func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Event, error) {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	spec := hdr.Get(HeaderSpecVersion)
+	id := hdr.Get(HeaderID)
+	source := hdr.Get(HeaderSource)
+	ceType := hdr.Get(HeaderType)
+	ceTime := hdr.Get(HeaderTime)
+	if spec == "" || id == "" || source == "" || ceType == "" || ceTime == "" {
+		var missing []string
+		for _, k := range []string{HeaderSpecVersion, HeaderID, HeaderSource, HeaderType, HeaderTime} {
+			if hdr.Get(k) == "" {
+				missing = append(missing, k)
+			}
+		}
+		return events.Event{}, fmt.Errorf("%w: missing header %s", ErrMalformedMessage, strings.Join(missing, ", "))
+	}
+	if spec != SpecVersion {
+		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderSpecVersion, spec, SpecVersion)
+	}
+	if ct := hdr.Get(HeaderContentType); ct != "" && ct != ContentType {
+		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderContentType, ct, ContentType)
+	}
+	t, ok := strings.CutPrefix(ceType, TypePrefix)
+	if !ok {
+		return events.Event{}, fmt.Errorf("%w: %s %q does not start with %q", ErrMalformedMessage, HeaderType, ceType, TypePrefix)
+	}
+	if got := typeFromSubject(prefix, subject); got != t {
+		return events.Event{}, fmt.Errorf("%w: subject %q does not match %s %q", ErrMalformedMessage, subject, HeaderType, ceType)
+	}
+	ts, err := time.Parse(time.RFC3339Nano, ceTime)
+	if err != nil {
+		return events.Event{}, fmt.Errorf("%w: %s: %w", ErrMalformedMessage, HeaderTime, err)
+	}
+	return events.Event{ID: id, Type: events.EventType(t), Source: source, Timestamp: ts.UTC(), Payload: data}, nil
+}

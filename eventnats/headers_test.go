@@ -1,0 +1,63 @@
+package eventnats
+
+import (
+	"testing"
+
+	"github.com/algoryn/events"
+	"github.com/nats-io/nats.go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewMsgEventFromMsg(t *testing.T) {
+	for _, e := range sampleEvents(t) {
+		m, err := NewMsg("", e)
+		require.NoError(t, err)
+		got, err := EventFromMsg("", m)
+		require.NoError(t, err)
+		assert.Equal(t, e.ID, got.ID)
+		assert.Equal(t, e.Type, got.Type)
+		assert.Equal(t, e.Source, got.Source)
+		assert.True(t, e.Timestamp.Equal(got.Timestamp))
+		assert.Equal(t, e.Payload, got.Payload)
+		require.NoError(t, got.Validate())
+	}
+}
+
+// TestNewMsgUnknownType: a well-formed type this version does not know
+// travels without ce-subject.
+func TestNewMsgUnknownType(t *testing.T) {
+	e := events.Event{ID: "x", Type: "deploy.started", Source: "deploy", Timestamp: t0, Payload: []byte(`{"Name":"checkout"}`)}
+	m, err := NewMsg("", e)
+	require.NoError(t, err)
+	assert.Equal(t, "algoryn.events.deploy.started", m.Subject)
+	assert.Equal(t, "io.algoryn.deploy.started", m.Header.Get(HeaderType))
+	_, has := m.Header[HeaderSubject]
+	assert.False(t, has)
+	got, err := EventFromMsg("", m)
+	require.NoError(t, err)
+	assert.Equal(t, e.Type, got.Type)
+}
+
+func TestEventFromMsgMalformed(t *testing.T) {
+	good, err := NewMsg("", sampleEvents(t)[0])
+	require.NoError(t, err)
+	for name, mutate := range map[string]func(*nats.Msg){
+		"no headers":      func(m *nats.Msg) { m.Header = nil },
+		"no id":           func(m *nats.Msg) { delete(m.Header, HeaderID) },
+		"spec 0.3":        func(m *nats.Msg) { m.Header.Set(HeaderSpecVersion, "0.3") },
+		"xml":             func(m *nats.Msg) { m.Header.Set(HeaderContentType, "application/xml") },
+		"foreign type":    func(m *nats.Msg) { m.Header.Set(HeaderType, "com.example.run.completed") },
+		"subject != type": func(m *nats.Msg) { m.Subject = "algoryn.events.alert.fired" },
+		"other prefix":    func(m *nats.Msg) { m.Subject = "other.run.completed" },
+		"bad time":        func(m *nats.Msg) { m.Header.Set(HeaderTime, "2026-05-01 12:00") },
+	} {
+		m := &nats.Msg{Subject: good.Subject, Header: nats.Header{}, Data: good.Data}
+		for k, v := range good.Header {
+			m.Header[k] = v
+		}
+		mutate(m)
+		_, err := EventFromMsg("", m)
+		assert.ErrorIs(t, err, ErrMalformedMessage, name)
+	}
+}

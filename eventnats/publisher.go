@@ -1,0 +1,249 @@
+package eventnats
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/algoryn/events"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// DefaultPublishTimeout bounds a publish whose context has no deadline.
+const DefaultPublishTimeout = 5 * time.Second
+
+// PublisherConfig configures a [Publisher]. The zero value gives the
+// defaults.
+type PublisherConfig struct {
+	// Prefix is the subject prefix; default [DefaultPrefix].
+	Prefix string
+	// Timeout bounds each Publish and each PublishBatch whose context has
+	// no deadline, so that a broker that is down gives an error instead of
+	// a hang; default [DefaultPublishTimeout].
+	Timeout time.Duration
+	// Logger receives debug records of duplicates the server discarded.
+	// Default: a logger that discards everything.
+	Logger *slog.Logger
+}
+
+// Publisher sends events to a JetStream stream. It implements
+// [events.Publisher] and is safe for concurrent use.
+type Publisher struct {
+	js      jetstream.JetStream
+	prefix  string
+	timeout time.Duration
+	log     *slog.Logger
+}
+
+var _ events.Publisher = (*Publisher)(nil)
+
+// NewPublisher returns a Publisher that publishes through js. The stream
+// must exist (see [EnsureStream]); a publish to a subject no stream takes
+// fails with [ErrPublish].
+func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, error) {
+	if js == nil {
+		return nil, fmt.Errorf("%w: nil JetStream", ErrInvalidConfig)
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	if err := ValidatePrefix(cfg.Prefix); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("%w: negative Timeout %s", ErrInvalidConfig, cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultPublishTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Publisher{js: js, prefix: cfg.Prefix, timeout: cfg.Timeout, log: cfg.Logger}, nil
+}
+
+// Publish validates e, publishes it with its ID as Nats-Msg-Id and waits
+// for the stream's acknowledgement.
+//
+// An invalid event is refused before anything is sent, wrapping the error
+// [events.Event.Validate] reports (matching [events.ErrInvalidEvent], and
+// [events.ErrInvalidPayload] when the payload is at fault). A publish
+// the broker does not acknowledge returns an error matching [ErrPublish],
+// and also [ErrBrokerUnavailable] when the connection is down; it never
+// waits longer than the context allows, or the configured Timeout if the
+// context has no deadline. Publishing the same event again within the
+// stream's duplicate window succeeds and is stored once.
+func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
+	m, err := p.msg(e)
+	if err != nil {
+		return err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.timeout)
+		defer cancel()
+	}
+	ack, err := p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID))
+	if err != nil {
+		return brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
+	}
+	if ack.Duplicate {
+		p.log.DebugContext(ctx, "eventnats: duplicate discarded by the server", "id", e.ID, "subject", m.Subject)
+	}
+	return nil
+}
+
+// msg validates e and builds its message.
+func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
+	subject, err := validate(e)
+	if err != nil {
+		return nil, fmt.Errorf("eventnats: refusing to publish: %w", err)
+	}
+	return newMsg(p.prefix, e, subject)
+}
+
+// envelopeOnly is a well-formed type that the events package does not
+// define, so that Validate checks an event's envelope without decoding
+// its payload.
+const envelopeOnly events.EventType = "eventnats_envelope_check"
+
+// validate does what e.Validate() does, and returns the payload's
+// Subject(), decoding the payload once instead of twice (the events
+// package has no call that validates and returns the payload): the
+// payload with [events.DecodePayload], the envelope with Validate on a copy
+// whose type is unknown. On any failure it returns e.Validate()'s own
+// error, so callers see exactly what the events package reports.
+func validate(e events.Event) (string, error) {
+	if !e.Type.Known() {
+		return "", e.Validate()
+	}
+	pl, err := events.DecodePayload(e)
+	if err == nil {
+		env := e
+		env.Type = envelopeOnly
+		err = env.Validate()
+	}
+	if err != nil {
+		if verr := e.Validate(); verr != nil {
+			return "", verr
+		}
+		return "", err // not expected: the two checks disagree
+	}
+	if s, ok := pl.(subjecter); ok {
+		return s.Subject(), nil
+	}
+	return "", nil
+}
+
+// BatchError reports the events of a [Publisher.PublishBatch] that were
+// not published. It matches each failure's error with [errors.Is].
+type BatchError struct {
+	// Failures lists each failed event, in batch order.
+	Failures []BatchFailure
+	// Total is the number of events in the batch.
+	Total int
+}
+
+// BatchFailure is one event of a batch that was not published.
+type BatchFailure struct {
+	// Index is the event's position in the batch.
+	Index int
+	// ID is the event's ID.
+	ID string
+	// Err says why: a validation error, or one matching [ErrPublish].
+	Err error
+}
+
+// Error lists how many failed and the first few reasons.
+func (e *BatchError) Error() string {
+	var b strings.Builder
+	b.WriteString("eventnats: ")
+	b.WriteString(strconv.Itoa(len(e.Failures)))
+	b.WriteString(" of ")
+	b.WriteString(strconv.Itoa(e.Total))
+	b.WriteString(" events not published")
+	for i, f := range e.Failures {
+		if i == 3 {
+			b.WriteString("; …")
+			break
+		}
+		fmt.Fprintf(&b, "; [%d] %s: %v", f.Index, f.ID, f.Err)
+	}
+	return b.String()
+}
+
+// Unwrap returns every failure's error.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, len(e.Failures))
+	for i, f := range e.Failures {
+		out[i] = f.Err
+	}
+	return out
+}
+
+// PublishBatch publishes evs asynchronously, without waiting for each
+// acknowledgement before sending the next, then waits for all of them. It
+// is the throughput mode: thousands of events per round trip.
+//
+// Invalid events are not sent; the valid ones are. It returns nil when
+// every event was acknowledged, and otherwise a [*BatchError] listing every
+// event that was refused or not acknowledged, so no failure goes
+// unreported. Events not acknowledged when ctx ends (or, without a
+// deadline, after the configured Timeout) are reported with the context's
+// error. Retrying the failed events is safe: the server deduplicates on
+// the event ID.
+func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.timeout)
+		defer cancel()
+	}
+	be := &BatchError{Total: len(evs)}
+	type pending struct {
+		i   int
+		f   jetstream.PubAckFuture
+		msg *nats.Msg
+	}
+	futs := make([]pending, 0, len(evs))
+	stall := p.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		stall = time.Until(dl)
+	}
+	for i, e := range evs {
+		m, err := p.msg(e)
+		if err != nil {
+			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: err})
+			continue
+		}
+		if ctx.Err() != nil {
+			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: fmt.Errorf("%w: event %s: not sent: %w", ErrPublish, e.ID, ctx.Err())})
+			continue
+		}
+		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID), jetstream.WithStallWait(max(stall, time.Millisecond)))
+		if err != nil {
+			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))})
+			continue
+		}
+		futs = append(futs, pending{i, f, m})
+	}
+	for _, pf := range futs {
+		id := evs[pf.i].ID
+		select {
+		case <-pf.f.Ok():
+		case err := <-pf.f.Err():
+			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
+		case <-ctx.Done():
+			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: no acknowledgement: %w", ErrPublish, id, pf.msg.Subject, ctx.Err()))})
+		}
+	}
+	if len(be.Failures) == 0 {
+		return nil
+	}
+	slices.SortFunc(be.Failures, func(a, b BatchFailure) int { return a.Index - b.Index })
+	return be
+}
