@@ -107,37 +107,13 @@ func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
 	return newMsg(p.prefix, e, subject)
 }
 
-// envelopeOnly is a well-formed type that the events package does not
-// define, so that Validate checks an event's envelope without decoding
-// its payload.
-const envelopeOnly events.EventType = "eventnats_envelope_check"
-
-// validate does what e.Validate() does, and returns the payload's
-// Subject(), decoding the payload once instead of twice (the events
-// package has no call that validates and returns the payload): the
-// payload with [events.DecodePayload], the envelope with Validate on a copy
-// whose type is unknown. On any failure it returns e.Validate()'s own
-// error, so callers see exactly what the events package reports.
+// validate checks e as [events.Event.Validate] does and returns the
+// payload's Subject() for the ce-subject header.
 func validate(e events.Event) (string, error) {
-	if !e.Type.Known() {
-		return "", e.Validate()
+	if err := e.Validate(); err != nil {
+		return "", err
 	}
-	pl, err := events.DecodePayload(e)
-	if err == nil {
-		env := e
-		env.Type = envelopeOnly
-		err = env.Validate()
-	}
-	if err != nil {
-		if verr := e.Validate(); verr != nil {
-			return "", verr
-		}
-		return "", err // not expected: the two checks disagree
-	}
-	if s, ok := pl.(subjecter); ok {
-		return s.Subject(), nil
-	}
-	return "", nil
+	return payloadSubject(e), nil
 }
 
 // BatchError reports the events of a [Publisher.PublishBatch] that were
