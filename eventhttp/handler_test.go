@@ -179,11 +179,12 @@ func TestHandlerTruncatedBodyOverTCP(t *testing.T) {
 	}
 	conn.(*net.TCPConn).CloseWrite()
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err == nil {
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("status %d, want 400", resp.StatusCode)
-		}
+	if err != nil {
+		t.Fatalf("no response to a truncated body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", resp.StatusCode)
 	}
 	conn.Close()
 	if n := len(rec.got()); n != 0 {

@@ -28,6 +28,9 @@ const (
 	DefaultBaseBackoff = 100 * time.Millisecond
 	// DefaultMaxBackoff caps the exponential backoff.
 	DefaultMaxBackoff = 10 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After wait honoured; a
+	// server asking for more makes Publish give up at once.
+	DefaultMaxRetryAfter = time.Minute
 )
 
 // Publisher is an [events.Publisher] that POSTs each event to one URL as a
@@ -38,8 +41,10 @@ const (
 // number of attempts, after an exponential backoff with jitter (half the
 // backoff plus a random part of the other half); a Retry-After header
 // (seconds or an HTTP date) on a 429 or 5xx response lengthens the wait
-// to what it asks. Other statuses (every 4xx but 429, 1xx, 3xx that the
-// client does not follow) are not retried. Every attempt carries the
+// to what it asks, up to a limit (see [WithMaxRetryAfter]); asked to wait
+// longer, or past the context's deadline, Publish gives up at once with
+// the response's [*StatusError]. Other statuses (every 4xx but 429, 501,
+// 505, 1xx, 3xx that the client does not follow) are not retried. Every attempt carries the
 // same event, with the same ID, so receivers can deduplicate. Publish
 // stops as soon as its context is done.
 type Publisher struct {
@@ -50,6 +55,7 @@ type Publisher struct {
 	maxAttempts int
 	baseBackoff time.Duration
 	maxBackoff  time.Duration
+	maxWait     time.Duration // longest Retry-After honoured
 
 	// sleep waits for d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -97,6 +103,18 @@ func WithBackoff(base, max time.Duration) Option {
 	}
 }
 
+// WithMaxRetryAfter sets the longest wait a Retry-After header may ask
+// for (default [DefaultMaxRetryAfter]); a response asking for more ends
+// Publish with its [*StatusError] instead of waiting. Values ≤ 0 keep the
+// default.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(p *Publisher) {
+		if d > 0 {
+			p.maxWait = d
+		}
+	}
+}
+
 // WithHTTPClient sets the client that sends the requests (default: a new
 // http.Client using http.DefaultTransport, without a client-wide timeout,
 // as the per-attempt timeout applies, and not following redirects, since
@@ -133,6 +151,7 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 		maxAttempts: DefaultMaxAttempts,
 		baseBackoff: DefaultBaseBackoff,
 		maxBackoff:  DefaultMaxBackoff,
+		maxWait:     DefaultMaxRetryAfter,
 		sleep:       sleep,
 	}
 	for _, opt := range opts {
@@ -200,12 +219,15 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 		if attempt >= p.maxAttempts {
 			return fmt.Errorf("eventhttp: publish %s: giving up after %d attempts: %w", e.ID, attempt, err)
 		}
-		wait := backoff(p.baseBackoff, p.maxBackoff, attempt)
-		if retryAfter > wait {
-			wait = retryAfter
+		if retryAfter > p.maxWait {
+			return fmt.Errorf("eventhttp: publish %s: server asks to retry after %v, more than %v: %w", e.ID, retryAfter, p.maxWait, err)
+		}
+		wait := max(backoff(p.baseBackoff, p.maxBackoff, attempt), retryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return fmt.Errorf("eventhttp: publish %s: the next attempt would start after the context's deadline: %w", e.ID, err)
 		}
 		if serr := p.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("eventhttp: publish %s: stopped after %d attempts (last: %v): %w", e.ID, attempt, err, serr)
+			return fmt.Errorf("eventhttp: publish %s: stopped after %d attempts (last: %w): %w", e.ID, attempt, err, serr)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func TestPublisherRetries(t *testing.T) {
 		{"429 then 200", []fault{status(429)}, nil, 2},
 		{"500, 502, 504 then 200", []fault{status(500), status(502), status(504)}, nil, 4},
 		{"dropped connection", []fault{dropConnection}, nil, 2},
-		{"slower than the timeout", []fault{slow}, []Option{WithTimeout(50 * time.Millisecond)}, 2},
+		{"slower than the timeout", []fault{slow}, []Option{WithTimeout(time.Second)}, 2},
 		{"structured 503 then 200", []fault{status(503)}, []Option{WithMode(Structured)}, 2},
 	}
 	for _, tt := range tests {
@@ -215,6 +215,42 @@ func TestPublisherHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+func TestPublisherRefusesLongRetryAfter(t *testing.T) {
+	tests := map[string]struct {
+		retryAfter string
+		opts       []Option
+		ctxTimeout time.Duration
+	}{
+		"HTTP date far away":          {"Fri, 31 Dec 9999 23:59:59 GMT", nil, 0},
+		"seconds over the limit":      {"61", nil, 0},
+		"over a custom limit":         {"3", []Option{WithMaxRetryAfter(2 * time.Second)}, 0},
+		"past the context's deadline": {"30", nil, 10 * time.Second},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			fs := newFaultServer(t, status(503, "Retry-After", tt.retryAfter))
+			p, ws := newTestPublisher(t, fs.URL, tt.opts...)
+			ctx := context.Background()
+			if tt.ctxTimeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.ctxTimeout)
+				defer cancel()
+			}
+			err := p.Publish(ctx, testEvent(t))
+			var se *StatusError
+			if !errors.As(err, &se) || se.StatusCode != 503 {
+				t.Fatalf("got %v, want the 503 *StatusError", err)
+			}
+			if n := len(fs.attempts()); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+			if len(ws.d) != 0 {
+				t.Errorf("waited %v, want no wait", ws.d)
+			}
+		})
+	}
+}
+
 func TestPublisherStopsAtCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -242,8 +278,13 @@ func TestPublisherStopsAtCancel(t *testing.T) {
 		cancel2()
 		return sleep(ctx, d)
 	}
-	if err := p2.Publish(ctx2, testEvent(t)); !errors.Is(err, context.Canceled) {
+	err = p2.Publish(ctx2, testEvent(t))
+	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancel during backoff: got %v", err)
+	}
+	var se *StatusError
+	if !errors.As(err, &se) || se.StatusCode != 503 {
+		t.Errorf("cancel during backoff: %v does not keep the last *StatusError", err)
 	}
 }
 

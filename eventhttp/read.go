@@ -163,6 +163,9 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) { // an outer http.MaxBytesReader
+		return nil, fmt.Errorf("%w: more than %d bytes: %w", ErrTooLarge, mbe.Limit, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("eventhttp: reading request body: %w", err)
 	}

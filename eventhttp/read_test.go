@@ -230,3 +230,17 @@ func FuzzReadRequest(f *testing.F) {
 		}
 	})
 }
+
+func TestReadRequestOuterMaxBytesReader(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(validStructured))
+	req.Header.Set("Content-Type", "application/cloudevents+json")
+	req.ContentLength = -1 // unknown, as with chunked encoding
+	req.Body = http.MaxBytesReader(httptest.NewRecorder(), req.Body, 10)
+	_, err := ReadRequest(req)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v, want ErrTooLarge", err)
+	}
+	if got := statusFor(err); got != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", got)
+	}
+}

@@ -10,8 +10,13 @@ import (
 )
 
 // retryableStatus reports whether a response status is worth another
-// attempt: 429 Too Many Requests and every 5xx.
+// attempt: 429 Too Many Requests and every 5xx but 501 Not Implemented and
+// 505 HTTP Version Not Supported, which say the request can never work.
 func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusNotImplemented, http.StatusHTTPVersionNotSupported:
+		return false
+	}
 	return code == http.StatusTooManyRequests || (code >= 500 && code <= 599)
 }
 
@@ -32,7 +37,9 @@ func backoff(base, max time.Duration, n int) time.Duration {
 }
 
 // retryAfter parses a Retry-After header value: delay-seconds or an HTTP
-// date. It returns 0 for an empty, malformed or past value.
+// date. It returns 0 for an empty, malformed or past value, and at most
+// 24 hours (the Publisher gives up rather than wait more than its
+// WithMaxRetryAfter limit).
 func retryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -49,7 +56,7 @@ func retryAfter(v string, now time.Time) time.Duration {
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, 24*time.Hour)
 		}
 	}
 	return 0

@@ -35,6 +35,7 @@ func TestRetryAfter(t *testing.T) {
 		"99999999999": 24 * time.Hour,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 		now.Add(-time.Hour).Format(http.TimeFormat):       0,
+		"Fri, 31 Dec 9999 23:59:59 GMT":                   24 * time.Hour,
 	}
 	for in, want := range tests {
 		if got := retryAfter(in, now); got != want {
@@ -44,7 +45,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestRetryableStatus(t *testing.T) {
-	for code, want := range map[int]bool{429: true, 500: true, 503: true, 599: true, 400: false, 404: false, 408: false, 301: false, 200: false} {
+	for code, want := range map[int]bool{429: true, 500: true, 503: true, 599: true, 400: false, 404: false, 501: false, 505: false, 408: false, 301: false, 200: false} {
 		if retryableStatus(code) != want {
 			t.Errorf("retryableStatus(%d) = %v", code, !want)
 		}
