@@ -280,7 +280,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		fe.required("time")
 	} else {
 		var ts time.Time
-		if err := ts.UnmarshalJSON(raw); err != nil {
+		if err := ts.UnmarshalText(d.text(ceTime)); err != nil {
 			fe.add("time", FieldErrorInvalid, string(d.text(ceTime)), "must be an RFC 3339 time")
 		} else {
 			e.Timestamp = ts.UTC()

@@ -357,6 +357,7 @@ func TestFromCloudEventAccepts(t *testing.T) {
 		{"data_base64", strings.Replace(ceValid, `"data":`+payload, `"data_base64":"`+base64.StdEncoding.EncodeToString([]byte(payload))+`"`, 1)},
 		{"data_base64 null data", strings.Replace(ceValid, `"data":`+payload, `"data":null,"data_base64":"`+base64.StdEncoding.EncodeToString([]byte(payload))+`"`, 1)},
 		{"offset time", strings.Replace(ceValid, `2026-05-01T12:00:00Z`, `2026-05-01T14:00:00+02:00`, 1)},
+		{"escaped time", strings.Replace(ceValid, `2026-05-01T12:00:00Z`, `2026-05-01T12:00:00\u005a`, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -180,7 +180,7 @@ func (d *eventDecoder) value(i, f int, out *Event) (int, error) {
 		out.Source = internSource(s)
 	case 3:
 		var ts time.Time
-		if err := ts.UnmarshalJSON(raw); err != nil {
+		if err := ts.UnmarshalText(s); err != nil { // s is unescaped, unlike raw
 			return end, d.fail(i, name, "must be an RFC 3339 time", err)
 		}
 		out.Timestamp = ts.UTC()

@@ -117,7 +117,7 @@ func TestUnmarshalTolerance(t *testing.T) {
 		{"unknown fields", `{"Extra":[1,{"a":null}],"ID":"id-1","Type":"run.completed","Source":"pulse","Timestamp":"2026-05-01T12:00:00.123456789Z","Payload":{"RunID":"r","Service":"s"},"Trace":"x"}`},
 		{"other key order and spaces", " {\n\t\"Payload\" : {\"RunID\":\"r\",\"Service\":\"s\"} , \"Source\":\"pulse\",\"Timestamp\":\"2026-05-01T12:00:00.123456789Z\",\"Type\":\"run.completed\",\"ID\":\"id-1\"}\r\n"},
 		{"keys in other case", `{"id":"id-1","type":"run.completed","SOURCE":"pulse","timestamp":"2026-05-01T12:00:00.123456789Z","payload":{"RunID":"r","Service":"s"}}`},
-		{"escaped strings", `{"ID":"id\u002d1","Type":"run\u002ecompleted","Source":"\u0070ulse","Timestamp":"2026-05-01T12:00:00.123456789Z","Payload":{"RunID":"r","Service":"s"}}`},
+		{"escaped strings", `{"ID":"id\u002d1","Type":"run\u002ecompleted","Source":"\u0070ulse","Timestamp":"2026-05-01T12:00:00.123456789\u005a","Payload":{"RunID":"r","Service":"s"}}`},
 		{"time with offset", `{"ID":"id-1","Type":"run.completed","Source":"pulse","Timestamp":"2026-05-01T14:00:00.123456789+02:00","Payload":{"RunID":"r","Service":"s"}}`},
 	}
 	for _, tt := range tests {
