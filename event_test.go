@@ -136,6 +136,8 @@ func TestNewErrors(t *testing.T) {
 		{"empty source", "", runCompleted, nil, events.ErrInvalidEvent, []string{"Source/required"}},
 		{"invalid UTF-8 source", "pul\xffse", runCompleted, nil, events.ErrInvalidEvent, []string{"Source/invalid"}},
 		{"empty ID", events.SourcePulse, runCompleted, []events.Option{events.WithID("")}, events.ErrInvalidEvent, []string{"ID/required"}},
+		{"ID with line break", events.SourcePulse, runCompleted, []events.Option{events.WithID("dup\n")}, events.ErrInvalidEvent, []string{"ID/invalid"}},
+		{"source not a URI-reference", "100% done", runCompleted, nil, events.ErrInvalidEvent, []string{"Source/invalid"}},
 		{"zero time", events.SourcePulse, runCompleted, []events.Option{events.WithTimestamp(time.Time{})}, events.ErrInvalidEvent, []string{"Timestamp/required"}},
 		{"year 10000", events.SourcePulse, runCompleted, []events.Option{events.WithTimestamp(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))}, events.ErrInvalidEvent, []string{"Timestamp/out of range"}},
 		{"invalid payload", events.SourcePulse, events.RunCompletedPayload{}, nil, events.ErrInvalidPayload, []string{"RunID/required", "Service/required"}},

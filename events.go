@@ -13,8 +13,9 @@ import "time"
 // The zero Event is not valid: [Event.Validate] reports every empty field.
 type Event struct {
 	// ID is a unique identifier for this event.
-	// Wire key "ID". Required. [New] sets a UUIDv7 string (time-ordered);
-	// it is the idempotency key, made once and kept on every retry.
+	// Wire key "ID". Required; no control characters and no space at
+	// either end. [New] sets a UUIDv7 string (time-ordered); it is the
+	// idempotency key, made once and kept on every retry.
 	ID string
 
 	// Type identifies what happened.
@@ -24,7 +25,9 @@ type Event struct {
 	// Source is the tool that emitted this event.
 	// Use the constants from the metrics package: metrics.SourcePulse, etc.,
 	// or the equal constants here: [SourcePulse], [SourceRelay], ...
-	// Wire key "Source". Required.
+	// Wire key "Source". Required; a URI-reference (RFC 3986), as
+	// CloudEvents requires, with no control characters and no space at
+	// either end.
 	Source string
 
 	// Timestamp is when the event occurred.

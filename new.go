@@ -59,7 +59,7 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	t := safeEventType(p)
 	var fe fieldErrors
 	if o.hasID {
-		requiredText(&fe, "ID", o.id)
+		identifier(&fe, "ID", o.id)
 	}
 	switch {
 	case t == "":
@@ -67,7 +67,7 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	case !validType(string(t)):
 		fe.add("Type", FieldErrorInvalid, string(t), "must be lowercase words of [a-z0-9_] joined by single dots")
 	}
-	requiredText(&fe, "Source", source)
+	validateSource(&fe, source)
 	if o.hasTS {
 		o.ts = o.ts.Round(0).UTC()
 		timestamp(&fe, "Timestamp", o.ts)

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"math"
 	"net"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -12,7 +14,10 @@ import (
 // Validate reports every problem with the event at once, as a
 // [*ValidationError] matching [ErrInvalidEvent], or nil:
 //
-//   - ID and Source are not empty (and are valid UTF-8);
+//   - ID and Source are not empty, valid UTF-8, free of control
+//     characters and of spaces at either end (transports carry them in
+//     headers); Source is a URI-reference (RFC 3986), as CloudEvents
+//     requires;
 //   - Timestamp is not zero;
 //   - Type is well formed: lowercase words of [a-z0-9_] joined by single dots;
 //   - Payload is a JSON object of at most [MaxPayloadBytes] bytes;
@@ -56,14 +61,14 @@ func (e *Event) validate() (Payload, error) {
 
 // validateEnvelope checks everything but the payload's own fields.
 func (e *Event) validateEnvelope(fe *fieldErrors) {
-	requiredText(fe, "ID", e.ID)
+	identifier(fe, "ID", e.ID)
 	switch {
 	case e.Type == "":
 		fe.required("Type")
 	case !validType(string(e.Type)):
 		fe.add("Type", FieldErrorInvalid, string(e.Type), "must be lowercase words of [a-z0-9_] joined by single dots")
 	}
-	requiredText(fe, "Source", e.Source)
+	validateSource(fe, e.Source)
 	timestamp(fe, "Timestamp", e.Timestamp)
 	switch {
 	case len(e.Payload) == 0:
@@ -97,6 +102,48 @@ func validType(t string) bool {
 		}
 	}
 	return word > 0
+}
+
+// identifier checks an ID or a Source: required, valid UTF-8, with no
+// control character (U+0000–U+001F, U+007F–U+009F) and no space at either
+// end. Transports carry these values in headers, which trim white space and
+// cannot hold line breaks; a value they would change could collide with
+// another event's, so it is refused here, once, for all of them.
+func identifier(fe *fieldErrors, field, v string) {
+	if v == "" {
+		fe.required(field)
+		return
+	}
+	if !utf8.ValidString(v) {
+		fe.add(field, FieldErrorInvalid, v, "must be valid UTF-8")
+		return
+	}
+	for _, r := range v {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			fe.add(field, FieldErrorInvalid, v, "must not contain control characters")
+			return
+		}
+	}
+	if v[0] == ' ' || v[len(v)-1] == ' ' {
+		fe.add(field, FieldErrorInvalid, v, "must not begin or end with a space")
+	}
+}
+
+// validateSource checks an event's Source: an identifier that is also a
+// URI-reference (RFC 3986), as CloudEvents requires of its source.
+func validateSource(fe *fieldErrors, v string) {
+	switch v {
+	case SourcePulse, SourceRelay, SourceDeploy, SourceBeacon:
+		return
+	}
+	n := len(fe.list)
+	identifier(fe, "Source", v)
+	if len(fe.list) > n {
+		return
+	}
+	if _, err := url.Parse(v); err != nil || strings.ContainsRune(v, '\\') {
+		fe.add("Source", FieldErrorInvalid, v, "must be a URI-reference (RFC 3986), e.g. a tool name such as \"pulse\"")
+	}
 }
 
 // requiredText checks a required string field.

@@ -140,6 +140,13 @@ func TestEventValidate(t *testing.T) {
 		{"type empty word", func(e *events.Event) { e.Type = "run..completed" }, []string{"Type/invalid"}, false},
 		{"type trailing dot", func(e *events.Event) { e.Type = "run." }, []string{"Type/invalid"}, false},
 		{"type leading dot", func(e *events.Event) { e.Type = ".run" }, []string{"Type/invalid"}, false},
+		{"ID with line break", func(e *events.Event) { e.ID = "dup\n" }, []string{"ID/invalid"}, false},
+		{"ID with spaces around", func(e *events.Event) { e.ID = " dup " }, []string{"ID/invalid"}, false},
+		{"ID with C1 control", func(e *events.Event) { e.ID = "a\u0085b" }, []string{"ID/invalid"}, false},
+		{"source with a tab", func(e *events.Event) { e.Source = "pul\tse" }, []string{"Source/invalid"}, false},
+		{"source not a URI-reference", func(e *events.Event) { e.Source = "100% done" }, []string{"Source/invalid"}, false},
+		{"source with bad host", func(e *events.Event) { e.Source = "http://[bad" }, []string{"Source/invalid"}, false},
+		{"source with backslash", func(e *events.Event) { e.Source = `pulse\x` }, []string{"Source/invalid"}, false},
 		{"payload array", func(e *events.Event) { e.Payload = []byte(`[1]`) }, []string{"Payload/invalid"}, true},
 		{"payload not JSON", func(e *events.Event) { e.Payload = []byte(`{"a":`) }, []string{"Payload/invalid"}, true},
 		{"payload invalid UTF-8", func(e *events.Event) { e.Payload = []byte("{\"a\":\"\xff\"}") }, []string{"Payload/invalid"}, true},
@@ -158,6 +165,16 @@ func TestEventValidate(t *testing.T) {
 			assert.Equal(t, tt.fields, fieldsOf(t, err))
 			assert.Equal(t, tt.isPayload, errors.Is(err, events.ErrInvalidPayload))
 		})
+	}
+}
+
+func TestEventValidateAcceptsIdentifiers(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{"pulse", "my-tool", "https://pulse.internal/runs", "urn:algoryn:pulse", "/pulse/eu-1", "Pülse"} {
+		e := mustEvent(0)
+		e.Source = src
+		e.ID = "id with inner spaces"
+		assert.NoError(t, e.Validate(), src)
 	}
 }
 

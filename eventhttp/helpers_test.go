@@ -20,10 +20,10 @@ func testEvent(t testing.TB) events.Event {
 }
 
 // awkwardEvent has header values with spaces, quotes, percent signs and
-// non-ASCII text.
+// non-ASCII text (the Source stays a URI-reference, as Validate requires).
 func awkwardEvent(t testing.TB) events.Event {
 	t.Helper()
-	return mustNew(t, `tool "x" 100% ünï/コード`, `id with spaces, "quotes" & 50%25`, events.RunCompletedPayload{
+	return mustNew(t, `tool "x" 100%25 ünï/コード`, `id with spaces, "quotes" & 50%25`, events.RunCompletedPayload{
 		RunID: "run-1", Service: `cafè "checkout" 100%`, Passed: true, Duration: time.Second,
 	})
 }

@@ -154,11 +154,11 @@ func TestReadRequestBodyErrors(t *testing.T) {
 func TestReadRequestUnencodedHeaders(t *testing.T) {
 	// Values from senders that do not percent-encode are read as sent.
 	for raw, want := range map[string]string{
-		"100% done":         "100% done",
-		"relay%zz":          "relay%zz",
-		`say "hi" — ünï`:    `say "hi" — ünï`,
-		"caf%C3%A9%20%25":   "café %",
-		"mixed%20and 100% ": "mixed%20and 100% ",
+		"100% done":             "100% done",
+		"relay%zz":              "relay%zz",
+		`say "hi" — ünï`:        `say "hi" — ünï`,
+		"caf%C3%A9%20%25":       "café %",
+		"mixed%20and 100% done": "mixed%20and 100% done",
 	} {
 		e, err := ReadRequest(newTestRequest(map[string]string{"Ce-Id": raw}, validPayload))
 		if err != nil || e.ID != want {
