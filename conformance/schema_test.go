@@ -87,8 +87,12 @@ func TestSchemaValidatorAgreesOnCorpus(t *testing.T) {
 					// The validator blames the same field as the file name.
 					field := strings.Split(filepath.Base(path), "--")[1]
 					leaf := field[strings.LastIndex(field, ".")+1:]
-					if msg := schemaErr.Error(); !strings.Contains(msg, leaf) && !strings.Contains(msg, "/"+strings.ReplaceAll(field, ".", "/")) {
-						t.Logf("note: validator message does not name %s: %v", field, schemaErr)
+					msg := schemaErr.Error()
+					// jsonschema v6.0.3 reports an empty map key at the wrong
+					// location (a sibling field), but names the rule.
+					emptyKey := strings.HasSuffix(path, "--empty-key.json") && strings.Contains(msg, "invalid propertyName ''")
+					if !emptyKey && !strings.Contains(msg, leaf) && !strings.Contains(msg, "/"+strings.ReplaceAll(field, ".", "/")) {
+						t.Errorf("validator does not blame %s: %v", field, schemaErr)
 					}
 				}
 			})
