@@ -88,6 +88,8 @@ func ReadRequest(r *http.Request) (events.Event, error) {
 		return e, nil
 	case strings.HasPrefix(mt, "application/cloudevents"):
 		return events.Event{}, fmt.Errorf("%w %q: only single events in the JSON format (%s) are read", ErrUnsupportedMediaType, mt, ContentTypeStructured)
+	case mt == "" && strings.TrimSpace(r.Header.Get("Content-Type")) != "":
+		return events.Event{}, fmt.Errorf("%w %q: no media type", ErrUnsupportedMediaType, r.Header.Get("Content-Type"))
 	case mt != "" && !isJSON(mt):
 		return events.Event{}, fmt.Errorf("%w %q: want %s, or %s with ce- headers", ErrUnsupportedMediaType, mt, ContentTypeStructured, ContentTypeJSON)
 	}

@@ -244,3 +244,15 @@ func TestReadRequestOuterMaxBytesReader(t *testing.T) {
 		t.Errorf("status %d, want 413", got)
 	}
 }
+
+func TestReadRequestParametersOnlyContentType(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(validStructured))
+	req.Header.Set("Content-Type", ";charset=utf-8")
+	_, err := ReadRequest(req)
+	if !errors.Is(err, ErrUnsupportedMediaType) {
+		t.Fatalf("got %v, want ErrUnsupportedMediaType", err)
+	}
+	if got := statusFor(err); got != http.StatusUnsupportedMediaType {
+		t.Errorf("status %d, want 415", got)
+	}
+}
