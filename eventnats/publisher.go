@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/algoryn/events"
 	"github.com/nats-io/nats.go"
@@ -72,7 +73,10 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 //
 // An invalid event is refused before anything is sent, wrapping the error
 // [events.Event.Validate] reports (matching [events.ErrInvalidEvent], and
-// [events.ErrInvalidPayload] when the payload is at fault). A publish
+// [events.ErrInvalidPayload] when the payload is at fault); so is an event
+// whose ID or Source has leading or trailing white space or a control
+// character, which NATS headers cannot carry intact (matching
+// [events.ErrInvalidEvent]). A publish
 // the broker does not acknowledge returns an error matching [ErrPublish],
 // and also [ErrBrokerUnavailable] when the connection is down; it never
 // waits longer than the context allows, or the configured Timeout if the
@@ -107,13 +111,35 @@ func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
 	return newMsg(p.prefix, e, subject)
 }
 
-// validate checks e as [events.Event.Validate] does and returns the
-// payload's Subject() for the ce-subject header.
+// validate checks e as [events.Event.Validate] does, and that its ID and
+// Source survive a trip through NATS headers, and returns the payload's
+// Subject() for the ce-subject header.
 func validate(e events.Event) (string, error) {
 	if err := e.Validate(); err != nil {
 		return "", err
 	}
+	if err := headerSafe("ID", e.ID); err != nil {
+		return "", err
+	}
+	if err := headerSafe("Source", e.Source); err != nil {
+		return "", err
+	}
 	return payloadSubject(e), nil
+}
+
+// headerSafe refuses a value that a NATS header would not carry as it
+// is: nats.go trims leading and trailing white space from header values
+// and a CR or LF would end the header, so "dup" and "dup\n" would arrive
+// as the same ID (the second deduplicated away) and a Source of " " as a
+// missing one. The error matches [events.ErrInvalidEvent].
+func headerSafe(field, v string) error {
+	if strings.TrimSpace(v) != v {
+		return fmt.Errorf("%w: %s %q has leading or trailing white space", events.ErrInvalidEvent, field, v)
+	}
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return fmt.Errorf("%w: %s %q contains a control character", events.ErrInvalidEvent, field, v)
+	}
+	return nil
 }
 
 // BatchError reports the events of a [Publisher.PublishBatch] that were
