@@ -69,10 +69,10 @@
 //
 // Errors start with "eventnats:" and wrap one of the sentinel errors
 // ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish],
-// [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrServerNotReady]) or
-// an error of the events package, so [errors.Is] tells them apart. A
-// broker that is down gives an error matching [ErrBrokerUnavailable]
-// within the publish timeout, never a hang.
+// [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrTooLarge],
+// [ErrServerNotReady]) or an error of the events package, so [errors.Is]
+// tells them apart. A broker that is down gives an error matching
+// [ErrBrokerUnavailable] within the publish timeout, never a hang.
 //
 // # Logging
 //

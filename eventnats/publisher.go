@@ -76,11 +76,13 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 // [events.ErrInvalidPayload] when the payload is at fault); so is an event
 // whose ID or Source has leading or trailing white space or a control
 // character, which NATS headers cannot carry intact (matching
-// [events.ErrInvalidEvent]). A publish
-// the broker does not acknowledge returns an error matching [ErrPublish],
-// and also [ErrBrokerUnavailable] when the connection is down; it never
-// waits longer than the context allows, or the configured Timeout if the
-// context has no deadline. Publishing the same event again within the
+// [events.ErrInvalidEvent]). An event whose message would not leave
+// [DeadLetterHeadroom] bytes free under the server's maximum payload is
+// refused with [ErrTooLarge], so that every event published can be
+// dead-lettered. A publish the broker does not acknowledge returns an
+// error matching [ErrPublish], and also [ErrBrokerUnavailable] when the
+// connection is down; it never waits longer than the context allows, or
+// the configured Timeout if the context has no deadline. Publishing the same event again within the
 // stream's duplicate window succeeds and is stored once.
 func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	m, err := p.msg(e)
@@ -102,13 +104,24 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	return nil
 }
 
-// msg validates e and builds its message.
+// msg validates e and builds its message, refusing one too large to
+// be dead-lettered.
 func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
 	subject, err := validate(e)
 	if err != nil {
 		return nil, fmt.Errorf("eventnats: refusing to publish: %w", err)
 	}
-	return newMsg(p.prefix, e, subject)
+	m, err := newMsg(p.prefix, e, subject)
+	if err != nil {
+		return nil, err
+	}
+	if nc := p.js.Conn(); nc != nil {
+		if limit := nc.MaxPayload() - DeadLetterHeadroom; limit > 0 && int64(m.Size()) > limit {
+			return nil, fmt.Errorf("%w: event %s is %d bytes with its headers; the server takes %d, less %d kept for dead-letter headers",
+				ErrTooLarge, e.ID, m.Size(), nc.MaxPayload(), DeadLetterHeadroom)
+		}
+	}
+	return m, nil
 }
 
 // validate checks e as [events.Event.Validate] does, and that its ID and
@@ -157,7 +170,8 @@ type BatchFailure struct {
 	Index int
 	// ID is the event's ID.
 	ID string
-	// Err says why: a validation error, or one matching [ErrPublish].
+	// Err says why: a validation error, or one matching [ErrTooLarge]
+	// or [ErrPublish].
 	Err error
 }
 
