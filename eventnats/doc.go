@@ -11,9 +11,11 @@
 //   - [StartEmbedded] runs a NATS server with JetStream inside the
 //     process, storing on disk: the default for one machine. With several
 //     machines, run a NATS cluster and connect to its URL instead.
-//   - [EnsureStream] creates (or updates) the stream of events, subjects
+//   - [EnsureStream] creates the stream of events, subjects
 //     "algoryn.events.>", and the stream of dead letters, "algoryn.dlq.>",
-//     with the defaults documented on [StreamConfig].
+//     with the defaults documented on [StreamConfig], if they are missing;
+//     existing streams are checked, and only the settings the caller sets
+//     are changed.
 //   - [Publisher] implements [events.Publisher]: it validates the event,
 //     publishes it on "algoryn.events.<type>" and waits for the stream's
 //     acknowledgement. [Publisher.PublishBatch] publishes many
