@@ -249,12 +249,26 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 	}
 	for _, pf := range futs {
 		id := evs[pf.i].ID
+		fail := func(err error) {
+			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
+		}
+		// An answer already in counts even if ctx is done too: select
+		// picks at random among ready cases, and would report a stored
+		// event as not acknowledged.
+		select {
+		case <-pf.f.Ok():
+			continue
+		case err := <-pf.f.Err():
+			fail(err)
+			continue
+		default:
+		}
 		select {
 		case <-pf.f.Ok():
 		case err := <-pf.f.Err():
-			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
+			fail(err)
 		case <-ctx.Done():
-			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: no acknowledgement: %w", ErrPublish, id, pf.msg.Subject, ctx.Err()))})
+			fail(fmt.Errorf("no acknowledgement: %w", ctx.Err()))
 		}
 	}
 	if len(be.Failures) == 0 {
