@@ -84,7 +84,8 @@ type ConsumerConfig struct {
 	// progress every AckWait/4, so a slow handler keeps its event. AckWait
 	// therefore bounds how long an event may wait pulled ahead behind
 	// other handlers (about Batch × handler time), and how soon events
-	// held by a process that died are redelivered.
+	// held by a process that died are redelivered. A handler that never
+	// returns keeps its event, and its worker, until the process ends.
 	AckWait time.Duration
 	// Batch is the number of messages each worker pulls ahead; default
 	// [DefaultBatch]. Keep Batch × the usual handler time well under
