@@ -26,44 +26,56 @@ func TestGracefulStopsDoNotDeadLetterGoodEvents(t *testing.T) {
 	}
 	require.NoError(t, env.publisher(t).PublishBatch(ctx, evs))
 
+	var mu sync.Mutex
+	handled := map[string]bool{}
 	for round := range 3 {
 		started := make(chan struct{}, 1)
 		release := make(chan struct{})
-		h := events.HandlerFunc(func(context.Context, events.Event) error {
+		h := events.HandlerFunc(func(_ context.Context, e events.Event) error {
 			select {
 			case started <- struct{}{}:
 			default:
 			}
 			<-release // slow: a deploy stops the process meanwhile
+			mu.Lock()
+			handled[e.ID] = true
+			mu.Unlock()
 			return nil
 		})
 		c := env.consumer(t, ConsumerConfig{Durable: "restarts", MaxDeliver: 1, Batch: 10})
-		stop := run(t, c, h)
+		rctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- c.Run(rctx, h) }()
 		select {
 		case <-started:
 		case <-time.After(waitFor):
 			t.Fatalf("round %d: no handler started", round)
 		}
-		stopped := make(chan struct{})
-		go func() { stop(); close(stopped) }()
-		time.Sleep(50 * time.Millisecond) // let the stop begin while the handler runs
+		cancel() // the stop begins while the handler runs
 		close(release)
 		select {
-		case <-stopped:
+		case err := <-done:
+			require.NoError(t, err)
 		case <-time.After(waitFor):
 			t.Fatalf("round %d: Run did not return", round)
 		}
 		require.Zero(t, c.Stats().DeadLettered, "round %d", round)
 	}
 
-	rec := &recorder{}
+	h := events.HandlerFunc(func(_ context.Context, e events.Event) error {
+		mu.Lock()
+		handled[e.ID] = true
+		mu.Unlock()
+		return nil
+	})
 	c := env.consumer(t, ConsumerConfig{Durable: "restarts", MaxDeliver: 1, Batch: 10})
-	stop := run(t, c, rec)
+	stop := run(t, c, h)
 	require.Eventually(t, func() bool {
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		return len(rec.seen) == 20-3 // the three handled in the earlier rounds were acknowledged
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handled) == len(evs)
 	}, waitFor, 10*time.Millisecond)
+	waitSettled(t, env, "restarts")
 	stop()
 	assert.Zero(t, c.Stats().DeadLettered)
 	assert.Zero(t, streamMsgs(t, env.js, DefaultDeadLetterStreamName))
