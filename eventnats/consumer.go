@@ -18,8 +18,8 @@ import (
 const (
 	DefaultWorkers    = 1                // DefaultWorkers is the number of concurrent handlers.
 	DefaultMaxDeliver = 5                // DefaultMaxDeliver is the number of deliveries before dead-lettering.
-	DefaultAckWait    = 30 * time.Second // DefaultAckWait is how long a handler may run before redelivery.
-	DefaultBatch      = 500              // DefaultBatch is the number of messages each worker keeps buffered (jetstream's own default).
+	DefaultAckWait    = 30 * time.Second // DefaultAckWait is how long the server waits for a sign of life (ack, nak or progress) before redelivering.
+	DefaultBatch      = 10               // DefaultBatch is the number of messages each worker pulls ahead; keep Batch × handler time well under AckWait.
 	DefaultDrainWait  = time.Second      // DefaultDrainWait bounds how long Run takes to give back buffered messages when stopping.
 )
 
@@ -38,8 +38,8 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	Workers           1                concurrent handlers
 //	MaxDeliver        5                deliveries before a failing event is dead-lettered
 //	Backoff           1s 5s 30s 1m     delay before redelivery after the nth failure (last repeats)
-//	AckWait           30s              a handler running longer gets its event redelivered
-//	Batch             500              messages each worker keeps buffered (pulled ahead)
+//	AckWait           30s              an event unanswered this long (waiting, or its process gone) is redelivered
+//	Batch             10               messages each worker pulls ahead
 //	DrainWait         1s               bounds how long Run takes to give back buffered messages on stop
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
@@ -60,22 +60,41 @@ type ConsumerConfig struct {
 	// as unknown.
 	Types []events.EventType
 	// Workers is the number of concurrent handlers; default
-	// [DefaultWorkers]. With one worker events are handled in order.
+	// [DefaultWorkers]. One worker means no concurrency, but order is not
+	// guaranteed: an event that fails is redelivered after its backoff,
+	// behind later events.
 	Workers int
 	// MaxDeliver is the number of deliveries after which a failing event
-	// is dead-lettered; default [DefaultMaxDeliver].
+	// is dead-lettered; default [DefaultMaxDeliver]. It counts the
+	// server's deliveries, which include deliveries given back unhandled
+	// when a Consumer stops, so an event whose handler fails may be
+	// dead-lettered after fewer than MaxDeliver handler calls if it was
+	// also given back at stops. An event whose handler never fails is
+	// only dead-lettered if it keeps being delivered without an answer
+	// (typically: handling it kills the process) more than MaxDeliver +
+	// 20 times; the slack absorbs graceful stops.
 	MaxDeliver int
 	// Backoff is the delay before redelivery after the 1st, 2nd, ...
 	// failure, the last repeating; default [DefaultBackoff].
 	Backoff []time.Duration
-	// AckWait is how long a handler may run before the event is
-	// redelivered; default [DefaultAckWait].
+	// AckWait is how long the server waits for an answer about a
+	// delivered event before delivering it again; default
+	// [DefaultAckWait]. The clock starts when the event is pulled, not
+	// when its handler starts; while a handler runs the Consumer reports
+	// progress every AckWait/4, so a slow handler keeps its event. AckWait
+	// therefore bounds how long an event may wait pulled ahead behind
+	// other handlers (about Batch × handler time), and how soon events
+	// held by a process that died are redelivered. A handler that never
+	// returns keeps its event, and its worker, until the process ends.
 	AckWait time.Duration
 	// Batch is the number of messages each worker pulls ahead; default
-	// [DefaultBatch].
+	// [DefaultBatch]. Keep Batch × the usual handler time well under
+	// AckWait, or events waiting behind slow handlers are redelivered
+	// (handled twice) while they wait.
 	Batch int
 	// DrainWait bounds how long Run takes to give back pulled-ahead
-	// messages when it stops; default [DefaultDrainWait].
+	// messages when it stops, and then to flush those answers to the
+	// server; default [DefaultDrainWait].
 	DrainWait time.Duration
 	// DeliverPolicy is where a new durable consumer starts; the zero
 	// value is jetstream.DeliverAllPolicy.
@@ -150,8 +169,16 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 //     wrapped with [Permanent], dead-letters the event at once: retrying
 //     cannot help;
 //   - any other error, or a panic, negatively acknowledges it with the
-//     configured backoff, so it is redelivered; on its MaxDeliver-th
-//     delivery it is dead-lettered instead.
+//     configured backoff, so it is redelivered; if it fails on its
+//     MaxDeliver-th delivery or later it is dead-lettered instead;
+//   - a message delivered more than MaxDeliver + 20 times without an
+//     answer (each delivery ended with the process gone) is
+//     dead-lettered before its handler is called, so that an event that
+//     crashes its consumer cannot do so forever.
+//
+// While a handler runs, the Consumer tells the server the event is in
+// progress every AckWait/4, so a slow handler is not raced by a
+// redelivery of its own event.
 //
 // A dead letter goes to DeadLetterPrefix + "." + type with the reason and
 // delivery count in headers (see [HeaderDLQReason]); the original is then
@@ -230,8 +257,12 @@ func (c *Consumer) Stats() ConsumerStats {
 // When ctx is done Run stops fetching, lets the handlers already running
 // finish (they get a context that is not cancelled with ctx, but keeps its
 // values), negatively acknowledges fetched events not yet started so they
-// are redelivered promptly, and returns nil. It waits at most DrainWait
-// plus the longest running handler.
+// are redelivered promptly, flushes those answers to the server, and
+// returns nil. It waits at most about twice DrainWait plus the longest
+// running handler: a handler that ignores its context and never returns
+// keeps Run from returning. Closing the connection after Run returns
+// loses nothing; an answer the server did not get only delays the
+// event's redelivery by AckWait.
 func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	if h == nil {
 		return fmt.Errorf("%w: nil Handler", ErrInvalidConfig)
@@ -245,6 +276,10 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 		}()
 	}
 	wg.Wait()
+	if nc := c.js.Conn(); nc != nil && nc.IsConnected() {
+		// Acks and naks are sent without waiting: make sure they left.
+		_ = nc.FlushTimeout(c.cfg.DrainWait)
+	}
 	return nil
 }
 
@@ -272,7 +307,12 @@ func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
 	}
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		cc, err := c.cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second), jetstream.ConsumeErrHandler(onErr))
+		// With small batches jetstream's Consume now and then loses
+		// count of its pull requests under load and waits for missing
+		// heartbeats to pull again: a 1 s heartbeat bounds that stall to
+		// about 2 s instead of the 5 s expiry.
+		cc, err := c.cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second),
+			jetstream.PullHeartbeat(time.Second), jetstream.ConsumeErrHandler(onErr))
 		if err != nil {
 			c.log.WarnContext(ctx, "eventnats: cannot pull; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)
 			sleep(ctx, pause)
@@ -329,13 +369,14 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 			return
 		}
 	}
-	if n > uint64(c.cfg.MaxDeliver) {
-		// Earlier deliveries ended without an answer (handler too slow,
-		// or the process died): do not try again.
-		c.dead(ctx, m, md, fmt.Sprintf("delivered %d times without success (MaxDeliver %d)", n, c.cfg.MaxDeliver))
+	if n > uint64(c.cfg.MaxDeliver)+unansweredSlack {
+		// Earlier deliveries all ended without an answer: the process
+		// died each time (or was stopped while the event waited, which
+		// the slack allows for). Do not let it crash the consumer again.
+		c.dead(ctx, m, md, fmt.Sprintf("delivered %d times without an answer (MaxDeliver %d + %d)", n, c.cfg.MaxDeliver, unansweredSlack))
 		return
 	}
-	err = safeHandle(ctx, h, e)
+	err = c.handle(ctx, m, h, e)
 	switch {
 	case err == nil:
 		if aerr := m.Ack(); aerr != nil {
@@ -356,6 +397,43 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 		}
 		c.retried.Add(1)
 	}
+}
+
+// unansweredSlack is how many deliveries beyond MaxDeliver a message may
+// have without its handler ever failing before it is dead-lettered
+// unhandled. Deliveries given back at a graceful stop, and redeliveries
+// of an event that waited pulled ahead past AckWait, raise the server's
+// count without the handler ever running or failing; a good event must
+// not be dead-lettered for them.
+const unansweredSlack = 20
+
+// handle runs h on e, telling the server the event is in progress when
+// the handler starts and every AckWait/4 until it returns, so that a
+// slow handler is not raced by a redelivery of its own event.
+func (c *Consumer) handle(ctx context.Context, m jetstream.Msg, h events.Handler, e events.Event) error {
+	_ = m.InProgress()
+	every := max(c.cfg.AckWait/4, time.Millisecond)
+	var (
+		mu   sync.Mutex // orders the beats before the handler's answer
+		done bool
+		beat *time.Timer
+	)
+	mu.Lock()
+	beat = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			_ = m.InProgress()
+			beat.Reset(every)
+		}
+	})
+	mu.Unlock()
+	err := safeHandle(ctx, h, e)
+	mu.Lock()
+	done = true
+	beat.Stop()
+	mu.Unlock()
+	return err
 }
 
 // dead dead-letters m and logs the outcome.

@@ -2,6 +2,7 @@ package eventnats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,8 +12,8 @@ import (
 )
 
 // Headers added to a dead letter. The dead letter also keeps the original
-// message's body and CloudEvents headers, so it can be inspected and
-// republished as it was.
+// message's body (unless it is too large, see [HeaderDLQBodyDropped]) and
+// CloudEvents headers, so it can be inspected and republished as it was.
 const (
 	// HeaderDLQReason says why the message was dead-lettered, e.g.
 	// "malformed: eventnats: malformed message: missing header ce-id" or
@@ -29,7 +30,18 @@ const (
 	HeaderDLQSequence = "Eventnats-Original-Sequence"
 	// HeaderDLQConsumer is the durable consumer that gave up on it.
 	HeaderDLQConsumer = "Eventnats-Consumer"
+	// HeaderDLQBodyDropped is set on a dead letter whose original was too
+	// large to be republished with the dead-letter headers: the body is
+	// left out, and this header gives its size in bytes, a decimal
+	// number. The original stays in its stream (HeaderDLQStream, at
+	// HeaderDLQSequence) until that stream's max age removes it.
+	HeaderDLQBodyDropped = "Eventnats-Body-Dropped"
 )
+
+// DeadLetterHeadroom is the room, in bytes, that a [Publisher] keeps free
+// under the server's maximum payload for the headers a dead letter adds,
+// so that any event it publishes can be dead-lettered whole.
+const DeadLetterHeadroom = 4096
 
 // maxReasonLen caps the reason header; handler errors can be long.
 const maxReasonLen = 1024
@@ -78,7 +90,15 @@ func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, md *jetstrea
 
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultPublishTimeout)
 	defer cancel()
-	if _, err := c.js.PublishMsg(pctx, dm); err != nil {
+	_, err := c.js.PublishMsg(pctx, dm)
+	if tooLarge(err) && len(dm.Data) > 0 {
+		// The original fit, but not with our headers: keep the headers,
+		// drop the body; the original stays in its stream.
+		h.Set(HeaderDLQBodyDropped, strconv.Itoa(len(dm.Data)))
+		dm.Data = nil
+		_, err = c.js.PublishMsg(pctx, dm)
+	}
+	if err != nil {
 		_ = m.NakWithDelay(c.delay(deliveries))
 		return brokerErr(c.js, fmt.Errorf("%w: dead letter to %s: %w", ErrPublish, dm.Subject, err))
 	}
@@ -86,4 +106,10 @@ func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, md *jetstrea
 		return brokerErr(c.js, fmt.Errorf("eventnats: terminate dead-lettered message: %w", err))
 	}
 	return nil
+}
+
+// tooLarge reports whether err is a refusal of a message for its size, by
+// the client (the server's max_payload) or by the stream.
+func tooLarge(err error) bool {
+	return err != nil && (errors.Is(err, nats.ErrMaxPayload) || errors.Is(err, jetstream.ErrStreamMessageExceedsMaximum))
 }

@@ -11,9 +11,11 @@
 //   - [StartEmbedded] runs a NATS server with JetStream inside the
 //     process, storing on disk: the default for one machine. With several
 //     machines, run a NATS cluster and connect to its URL instead.
-//   - [EnsureStream] creates (or updates) the stream of events, subjects
+//   - [EnsureStream] creates the stream of events, subjects
 //     "algoryn.events.>", and the stream of dead letters, "algoryn.dlq.>",
-//     with the defaults documented on [StreamConfig].
+//     with the defaults documented on [StreamConfig], if they are missing;
+//     existing streams are checked, and only the settings the caller sets
+//     are changed.
 //   - [Publisher] implements [events.Publisher]: it validates the event,
 //     publishes it on "algoryn.events.<type>" and waits for the stream's
 //     acknowledgement. [Publisher.PublishBatch] publishes many
@@ -45,12 +47,21 @@
 //
 // A [Consumer] acknowledges an event when the handler returns nil. When
 // the handler fails it negatively acknowledges with a backoff, and the
-// event is redelivered; on the MaxDeliver-th failure, or at once for a
-// message that is not a valid event or an error retrying cannot fix, it
-// publishes the message to "algoryn.dlq.<type>" with the reason and the
-// delivery count in headers ([HeaderDLQReason], [HeaderDLQDeliveries]) and
-// terminates it. Dead letters live outside the event subjects, in their
-// own stream, so consumers of events never receive them.
+// event is redelivered; when the handler fails on the MaxDeliver-th
+// delivery or later, or at once for a message that is not a valid event
+// or an error retrying cannot fix, it publishes the message to
+// "algoryn.dlq.<type>" with the reason and the delivery count in headers
+// ([HeaderDLQReason], [HeaderDLQDeliveries]) and terminates it. Dead
+// letters live outside the event subjects, in their own stream, so
+// consumers of events never receive them. An event whose handler never
+// fails is not dead-lettered for being delivered again (given back at a
+// graceful stop, or redelivered after waiting past AckWait); only one
+// delivered more than MaxDeliver + 20 times without any answer, as when
+// handling it kills the process, is.
+//
+// Each worker pulls a few events ahead (Batch, 10 by default) and reports
+// progress to the server while a handler runs, so that a slow handler
+// keeps its event; keep Batch × handler time well under AckWait.
 //
 // Delivery is at least once: after a crash or a lost acknowledgement a
 // handler can see an event again, and should deduplicate on its ID where
@@ -60,10 +71,10 @@
 //
 // Errors start with "eventnats:" and wrap one of the sentinel errors
 // ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish],
-// [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrServerNotReady]) or
-// an error of the events package, so [errors.Is] tells them apart. A
-// broker that is down gives an error matching [ErrBrokerUnavailable]
-// within the publish timeout, never a hang.
+// [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrTooLarge],
+// [ErrServerNotReady]) or an error of the events package, so [errors.Is]
+// tells them apart. A broker that is down gives an error matching
+// [ErrBrokerUnavailable] within the publish timeout, never a hang.
 //
 // # Logging
 //

@@ -31,6 +31,11 @@ var (
 	// refused the message.
 	ErrPublish = errors.New("eventnats: publish failed")
 
+	// ErrTooLarge means a [Publisher] refused an event whose message,
+	// headers included, would leave less room under the server's maximum
+	// payload than a dead letter of it needs (see [DeadLetterHeadroom]).
+	ErrTooLarge = errors.New("eventnats: event too large")
+
 	// ErrServerNotReady means [StartEmbedded] started a server that did
 	// not accept clients, or did not enable JetStream, in time.
 	ErrServerNotReady = errors.New("eventnats: embedded server not ready")

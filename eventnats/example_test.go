@@ -27,7 +27,7 @@ func Example() {
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := eventnats.EnsureStream(ctx, js, eventnats.StreamConfig{}); err != nil {
 		fmt.Println(err)
@@ -61,11 +61,19 @@ func Example() {
 		return
 	}
 	runCtx, stop := context.WithCancel(ctx)
-	finished := make(chan error)
+	finished := make(chan error, 1)
 	go func() { finished <- c.Run(runCtx, r) }()
-	<-done
+	select {
+	case <-done:
+	case <-ctx.Done():
+		fmt.Println("not handled:", ctx.Err())
+	}
 	stop()
-	<-finished
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		fmt.Println("Run did not return")
+	}
 	fmt.Printf("handled %d, dead-lettered %d\n", c.Stats().Handled, c.Stats().DeadLettered)
 	// Output:
 	// beacon: p99_latency < 200ms on checkout from relay: 250 > 200

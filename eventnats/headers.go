@@ -2,6 +2,7 @@ package eventnats
 
 import (
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 
@@ -93,9 +94,11 @@ func newMsg(prefix string, e events.Event, ceSubject string) (*nats.Msg, error) 
 }
 
 // EventFromMsg reads the event carried by a message published with
-// [NewMsg] under prefix. It checks the CloudEvents headers and that the
-// subject matches the type, but does not validate the payload; call
-// [events.Event.Validate] for that. Errors match [ErrMalformedMessage].
+// [NewMsg] under prefix. It checks the CloudEvents headers (content-type,
+// if present, must be [ContentType], parameters such as charset=utf-8
+// allowed) and that the subject matches the type, but does not validate
+// the payload; call [events.Event.Validate] for that. Errors match
+// [ErrMalformedMessage].
 func EventFromMsg(prefix string, m *nats.Msg) (events.Event, error) {
 	return eventFrom(prefix, m.Subject, m.Header, m.Data)
 }
@@ -122,7 +125,7 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 	if spec != SpecVersion {
 		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderSpecVersion, spec, SpecVersion)
 	}
-	if ct := hdr.Get(HeaderContentType); ct != "" && ct != ContentType {
+	if ct := hdr.Get(HeaderContentType); ct != "" && ct != ContentType && !isJSON(ct) {
 		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderContentType, ct, ContentType)
 	}
 	t, ok := strings.CutPrefix(ceType, TypePrefix)
@@ -137,4 +140,16 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 		return events.Event{}, fmt.Errorf("%w: %s: %w", ErrMalformedMessage, HeaderTime, err)
 	}
 	return events.Event{ID: id, Type: events.EventType(t), Source: source, Timestamp: ts.UTC(), Payload: data}, nil
+}
+
+// isJSON reports whether a content type is JSON as [ContentType] is, in
+// any case and with parameters, such as "application/json; charset=utf-8":
+// JSON is UTF-8, so a charset parameter, if any, must say so.
+func isJSON(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != ContentType {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
 }

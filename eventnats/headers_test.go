@@ -61,3 +61,31 @@ func TestEventFromMsgMalformed(t *testing.T) {
 		assert.ErrorIs(t, err, ErrMalformedMessage, name)
 	}
 }
+
+// TestEventFromMsgContentTypeParameters: other senders may write the
+// JSON media type with parameters or in another case; that is JSON too,
+// unless the charset is not UTF-8.
+func TestEventFromMsgContentTypeParameters(t *testing.T) {
+	good, err := NewMsg("", sampleEvents(t)[0])
+	require.NoError(t, err)
+	for ct, ok := range map[string]bool{
+		"application/json; charset=utf-8":  true,
+		"Application/JSON;charset=UTF-8":   true,
+		"application/json ":                true,
+		"application/json; charset=latin1": false,
+		"application/jsonx":                false,
+		"application/json; charset":        false,
+	} {
+		m := &nats.Msg{Subject: good.Subject, Header: nats.Header{}, Data: good.Data}
+		for k, v := range good.Header {
+			m.Header[k] = v
+		}
+		m.Header.Set(HeaderContentType, ct)
+		_, err := EventFromMsg("", m)
+		if ok {
+			assert.NoError(t, err, ct)
+		} else {
+			assert.ErrorIs(t, err, ErrMalformedMessage, ct)
+		}
+	}
+}

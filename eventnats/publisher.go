@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/algoryn/events"
 	"github.com/nats-io/nats.go"
@@ -72,11 +73,16 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 //
 // An invalid event is refused before anything is sent, wrapping the error
 // [events.Event.Validate] reports (matching [events.ErrInvalidEvent], and
-// [events.ErrInvalidPayload] when the payload is at fault). A publish
-// the broker does not acknowledge returns an error matching [ErrPublish],
-// and also [ErrBrokerUnavailable] when the connection is down; it never
-// waits longer than the context allows, or the configured Timeout if the
-// context has no deadline. Publishing the same event again within the
+// [events.ErrInvalidPayload] when the payload is at fault); so is an event
+// whose ID or Source has leading or trailing white space or a control
+// character, which NATS headers cannot carry intact (matching
+// [events.ErrInvalidEvent]). An event whose message would not leave
+// [DeadLetterHeadroom] bytes free under the server's maximum payload is
+// refused with [ErrTooLarge], so that every event published can be
+// dead-lettered. A publish the broker does not acknowledge returns an
+// error matching [ErrPublish], and also [ErrBrokerUnavailable] when the
+// connection is down; it never waits longer than the context allows, or
+// the configured Timeout if the context has no deadline. Publishing the same event again within the
 // stream's duplicate window succeeds and is stored once.
 func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	m, err := p.msg(e)
@@ -98,22 +104,55 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	return nil
 }
 
-// msg validates e and builds its message.
+// msg validates e and builds its message, refusing one too large to
+// be dead-lettered.
 func (p *Publisher) msg(e events.Event) (*nats.Msg, error) {
 	subject, err := validate(e)
 	if err != nil {
 		return nil, fmt.Errorf("eventnats: refusing to publish: %w", err)
 	}
-	return newMsg(p.prefix, e, subject)
+	m, err := newMsg(p.prefix, e, subject)
+	if err != nil {
+		return nil, err
+	}
+	if nc := p.js.Conn(); nc != nil {
+		if limit := nc.MaxPayload() - DeadLetterHeadroom; limit > 0 && int64(m.Size()) > limit {
+			return nil, fmt.Errorf("%w: event %s is %d bytes with its headers; the server takes %d, less %d kept for dead-letter headers",
+				ErrTooLarge, e.ID, m.Size(), nc.MaxPayload(), DeadLetterHeadroom)
+		}
+	}
+	return m, nil
 }
 
-// validate checks e as [events.Event.Validate] does and returns the
-// payload's Subject() for the ce-subject header.
+// validate checks e as [events.Event.Validate] does, and that its ID and
+// Source survive a trip through NATS headers, and returns the payload's
+// Subject() for the ce-subject header.
 func validate(e events.Event) (string, error) {
 	if err := e.Validate(); err != nil {
 		return "", err
 	}
+	if err := headerSafe("ID", e.ID); err != nil {
+		return "", err
+	}
+	if err := headerSafe("Source", e.Source); err != nil {
+		return "", err
+	}
 	return payloadSubject(e), nil
+}
+
+// headerSafe refuses a value that a NATS header would not carry as it
+// is: nats.go trims leading and trailing white space from header values
+// and a CR or LF would end the header, so "dup" and "dup\n" would arrive
+// as the same ID (the second deduplicated away) and a Source of " " as a
+// missing one. The error matches [events.ErrInvalidEvent].
+func headerSafe(field, v string) error {
+	if strings.TrimSpace(v) != v {
+		return fmt.Errorf("%w: %s %q has leading or trailing white space", events.ErrInvalidEvent, field, v)
+	}
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return fmt.Errorf("%w: %s %q contains a control character", events.ErrInvalidEvent, field, v)
+	}
+	return nil
 }
 
 // BatchError reports the events of a [Publisher.PublishBatch] that were
@@ -131,7 +170,8 @@ type BatchFailure struct {
 	Index int
 	// ID is the event's ID.
 	ID string
-	// Err says why: a validation error, or one matching [ErrPublish].
+	// Err says why: a validation error, or one matching [ErrTooLarge]
+	// or [ErrPublish].
 	Err error
 }
 
@@ -209,12 +249,26 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 	}
 	for _, pf := range futs {
 		id := evs[pf.i].ID
+		fail := func(err error) {
+			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
+		}
+		// An answer already in counts even if ctx is done too: select
+		// picks at random among ready cases, and would report a stored
+		// event as not acknowledged.
+		select {
+		case <-pf.f.Ok():
+			continue
+		case err := <-pf.f.Err():
+			fail(err)
+			continue
+		default:
+		}
 		select {
 		case <-pf.f.Ok():
 		case err := <-pf.f.Err():
-			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
+			fail(err)
 		case <-ctx.Done():
-			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: no acknowledgement: %w", ErrPublish, id, pf.msg.Subject, ctx.Err()))})
+			fail(fmt.Errorf("no acknowledgement: %w", ctx.Err()))
 		}
 	}
 	if len(be.Failures) == 0 {

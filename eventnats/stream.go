@@ -2,7 +2,9 @@ package eventnats
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -28,7 +30,8 @@ const (
 
 // StreamConfig describes the two streams [EnsureStream] creates. The zero
 // value gives the defaults, suitable for one embedded server; set Replicas
-// to 3 on a cluster.
+// to 3 on a cluster. Zero fields take their defaults only when a stream is
+// created: on an existing stream they leave its settings as they are.
 //
 //	Field             Default                    Meaning
 //	Name              ALGORYN_EVENTS             stream of events
@@ -121,46 +124,108 @@ func prefixesApart(prefix, dlq string) error {
 	return nil
 }
 
-// EnsureStream creates the event stream and the dead-letter stream
-// described by cfg, or updates them to cfg if they exist, and returns the
-// event stream. It is safe to call from every process at start-up.
+// EnsureStream makes sure the event stream and the dead-letter stream
+// described by cfg exist, and returns the event stream. It is safe to
+// call from every process at start-up.
 //
-// The event stream takes the subjects cfg.Prefix + ".>", the dead-letter
-// stream cfg.DeadLetterPrefix + ".>"; both keep messages until they are
-// older than their max age (limits retention), so several durable
-// consumers can each read every event.
+// A stream that does not exist is created with cfg, zero fields taking
+// their defaults. A stream that exists is checked, not reset: it must
+// take the subjects cfg.Prefix + ".>" (cfg.DeadLetterPrefix + ".>"), keep
+// messages by limits and use cfg.Storage, or EnsureStream returns an
+// error matching [ErrInvalidConfig] and changes nothing. Of its settings,
+// only those cfg sets explicitly (a non-zero Replicas, MaxAge,
+// DeadLetterMaxAge or Duplicates) are updated; the others, and any
+// setting StreamConfig does not cover, are left as they are. So a zero
+// StreamConfig never scales a three-replica stream down to one or resets
+// its max age; setting Replicas to 1 does.
+//
+// Both streams keep messages until they are older than their max age
+// (limits retention), so several durable consumers can each read every
+// event.
 func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) (jetstream.Stream, error) {
-	cfg, err := cfg.withDefaults()
+	full, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        cfg.Name,
+	s, err := ensureStream(ctx, js, jetstream.StreamConfig{
+		Name:        full.Name,
 		Description: "Algoryn events (github.com/algoryn/events)",
-		Subjects:    []string{cfg.Prefix + ".>"},
+		Subjects:    []string{full.Prefix + ".>"},
 		Retention:   jetstream.LimitsPolicy,
-		Storage:     cfg.Storage,
-		Replicas:    cfg.Replicas,
-		MaxAge:      cfg.MaxAge,
-		Duplicates:  cfg.Duplicates,
+		Storage:     full.Storage,
+		Replicas:    full.Replicas,
+		MaxAge:      full.MaxAge,
+		Duplicates:  full.Duplicates,
 		Discard:     jetstream.DiscardOld,
-	})
+	}, explicit{replicas: cfg.Replicas != 0, maxAge: cfg.MaxAge != 0, duplicates: cfg.Duplicates != 0})
 	if err != nil {
-		return nil, brokerErr(js, fmt.Errorf("eventnats: ensure stream %s: %w", cfg.Name, err))
+		return nil, fmt.Errorf("eventnats: ensure stream %s: %w", full.Name, err)
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        cfg.DeadLetterName,
+	_, err = ensureStream(ctx, js, jetstream.StreamConfig{
+		Name:        full.DeadLetterName,
 		Description: "Algoryn dead letters: events no consumer could handle",
-		Subjects:    []string{cfg.DeadLetterPrefix + ".>"},
+		Subjects:    []string{full.DeadLetterPrefix + ".>"},
 		Retention:   jetstream.LimitsPolicy,
-		Storage:     cfg.Storage,
-		Replicas:    cfg.Replicas,
-		MaxAge:      cfg.DeadLetterMaxAge,
-		Duplicates:  cfg.Duplicates,
+		Storage:     full.Storage,
+		Replicas:    full.Replicas,
+		MaxAge:      full.DeadLetterMaxAge,
+		Duplicates:  full.Duplicates,
 		Discard:     jetstream.DiscardOld,
-	})
+	}, explicit{replicas: cfg.Replicas != 0, maxAge: cfg.DeadLetterMaxAge != 0, duplicates: cfg.Duplicates != 0})
 	if err != nil {
-		return nil, brokerErr(js, fmt.Errorf("eventnats: ensure dead-letter stream %s: %w", cfg.DeadLetterName, err))
+		return nil, fmt.Errorf("eventnats: ensure dead-letter stream %s: %w", full.DeadLetterName, err)
 	}
 	return s, nil
+}
+
+// explicit says which settings the caller of [EnsureStream] set, and so
+// may change on an existing stream.
+type explicit struct{ replicas, maxAge, duplicates bool }
+
+// ensureStream creates the stream want, or checks the existing one and
+// updates the settings set says the caller chose.
+func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig, set explicit) (jetstream.Stream, error) {
+	s, err := js.Stream(ctx, want.Name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		s, err = js.CreateStream(ctx, want)
+		if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return s, brokerErr(js, err)
+		}
+		s, err = js.Stream(ctx, want.Name) // another process made it meanwhile
+	}
+	if err != nil {
+		return nil, brokerErr(js, err)
+	}
+	upd, changed, err := mergeStream(s.CachedInfo().Config, want, set)
+	if err != nil || !changed {
+		return s, err
+	}
+	s, err = js.UpdateStream(ctx, upd)
+	return s, brokerErr(js, err)
+}
+
+// mergeStream checks that the existing stream have can serve as want, and
+// returns have with the settings the caller set taken from want, and
+// whether that differs from have. Errors match [ErrInvalidConfig].
+func mergeStream(have, want jetstream.StreamConfig, set explicit) (jetstream.StreamConfig, bool, error) {
+	switch {
+	case !slices.Contains(have.Subjects, want.Subjects[0]):
+		return have, false, fmt.Errorf("%w: stream %s exists with subjects %q, not %q", ErrInvalidConfig, have.Name, have.Subjects, want.Subjects[0])
+	case have.Retention != want.Retention:
+		return have, false, fmt.Errorf("%w: stream %s exists with retention %s, not %s", ErrInvalidConfig, have.Name, have.Retention, want.Retention)
+	case have.Storage != want.Storage:
+		return have, false, fmt.Errorf("%w: stream %s exists with %s storage, not %s", ErrInvalidConfig, have.Name, have.Storage, want.Storage)
+	}
+	upd := have
+	if set.replicas {
+		upd.Replicas = want.Replicas
+	}
+	if set.maxAge {
+		upd.MaxAge = want.MaxAge
+	}
+	if set.duplicates {
+		upd.Duplicates = want.Duplicates
+	}
+	changed := upd.Replicas != have.Replicas || upd.MaxAge != have.MaxAge || upd.Duplicates != have.Duplicates
+	return upd, changed, nil
 }

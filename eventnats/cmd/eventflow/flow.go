@@ -16,6 +16,23 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// The demo's own subjects and streams: run against a shared broker
+// (--nats), it never publishes into the real event subjects nor changes
+// the real streams. Its messages expire after an hour.
+const (
+	demoPrefix    = "algoryn.demo.events"
+	demoDLQPrefix = "algoryn.demo.dlq"
+	demoStream    = "ALGORYN_DEMO_EVENTS"
+	demoDLQStream = "ALGORYN_DEMO_DLQ"
+	demoMaxAge    = time.Hour
+)
+
+// demoStreams is the StreamConfig of the demo's streams.
+var demoStreams = eventnats.StreamConfig{
+	Name: demoStream, Prefix: demoPrefix, DeadLetterName: demoDLQStream, DeadLetterPrefix: demoDLQPrefix,
+	MaxAge: demoMaxAge, DeadLetterMaxAge: demoMaxAge,
+}
+
 type config struct {
 	natsURL  string
 	storeDir string
@@ -175,11 +192,11 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eventflow: %v\n", err)
 		return 2
 	}
-	if _, err := eventnats.EnsureStream(ctx, js, eventnats.StreamConfig{}); err != nil {
+	if _, err := eventnats.EnsureStream(ctx, js, demoStreams); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Logger: cfg.log})
+	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Prefix: demoPrefix, Logger: cfg.log})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -213,7 +230,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		for name := range consumers {
-			_ = js.DeleteConsumer(dctx, eventnats.DefaultStreamName, "eventflow-"+name+"-"+tag)
+			_ = js.DeleteConsumer(dctx, demoStream, "eventflow-"+name+"-"+tag)
 		}
 	}()
 	runCtx, stopConsumers := context.WithCancel(context.WithoutCancel(ctx))
@@ -221,13 +238,16 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	defer func() { stopConsumers(); wg.Wait() }()
 	for _, name := range []string{"relay", "beacon", "dashboard"} {
 		c, err := eventnats.NewConsumer(ctx, js, eventnats.ConsumerConfig{
-			Durable:       "eventflow-" + name + "-" + tag,
-			Types:         types[name],
-			Workers:       2,
-			DrainWait:     200 * time.Millisecond,
-			Backoff:       []time.Duration{100 * time.Millisecond},
-			DeliverPolicy: jetstream.DeliverNewPolicy,
-			Logger:        cfg.log.With("tool", name),
+			Durable:          "eventflow-" + name + "-" + tag,
+			Stream:           demoStream,
+			Prefix:           demoPrefix,
+			DeadLetterPrefix: demoDLQPrefix,
+			Types:            types[name],
+			Workers:          2,
+			DrainWait:        200 * time.Millisecond,
+			Backoff:          []time.Duration{100 * time.Millisecond},
+			DeliverPolicy:    jetstream.DeliverNewPolicy,
+			Logger:           cfg.log.With("tool", name),
 		})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -325,7 +345,7 @@ func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish fu
 		}
 	}
 	if cfg.poison {
-		m := nats.NewMsg("algoryn.events.threshold.violated")
+		m := nats.NewMsg(demoPrefix + ".threshold.violated")
 		m.Header.Set(eventnats.HeaderSpecVersion, eventnats.SpecVersion)
 		m.Data = []byte("{not json")
 		if _, err := js.PublishMsg(ctx, m); err != nil {

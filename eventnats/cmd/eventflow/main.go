@@ -13,6 +13,11 @@
 // hop is printed; at the end a summary counts what was published,
 // delivered and dead-lettered.
 //
+// It uses subjects and streams of its own (algoryn.demo.events.<type>,
+// algoryn.demo.dlq.<type>, streams ALGORYN_DEMO_EVENTS and
+// ALGORYN_DEMO_DLQ, messages kept an hour), so that running it against a
+// shared broker never touches the real events or streams.
+//
 // It exits 0 when every event reached every consumer that should get it
 // and every alert points at a violation, 1 when something was lost or the
 // time ran out, 2 on a setup error (bad flag, broker unreachable).
