@@ -59,7 +59,7 @@
 // delivered more than MaxDeliver + 20 times without any answer, as when
 // handling it kills the process, is.
 //
-// Each worker pulls a few events ahead (Batch, 10 by default) and reports
+// Each worker pulls events ahead (Batch, 250 by default) and reports
 // progress to the server while a handler runs, so that a slow handler
 // keeps its event; keep Batch × handler time well under AckWait.
 //
