@@ -25,6 +25,8 @@ var scanSeeds = []string{
 	`{"AlertID":"a","FiredAt":"2026-05-01T12:00:00+02:00","Labels":{"k":null}}`,
 	`{"ſervice":"long s folds to S","Kelvin":"K"}`,
 	`{"RUNıD":"dotless i does not fold to I","Servıce":"s"}`,
+	`{"RunID":"\ud83d\ude00 \ud800 \udc00x \ud800\u0041 \ud83d\ud83d\ude00 \u00e9\/\b\f\n\r\t\"\\","Service":"\u003c\u0026\u003e"}`,
+	`{"Tags":{"\u0041\ud800":"\udfff"},"Name":"x\ud800"}`,
 	`{"ſUMMARY":{"ToTaL":1,"P99mſ":2},"ſervice":"x"}`,
 	`{"Duration":-9223372036854775808,"Summary":{"Total":9223372036854775807}}`,
 	`{"Duration":-9223372036854775809}`, `{"Actual":-0,"Limit":1e308}`, `{"Actual":1e309}`,

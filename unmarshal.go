@@ -3,9 +3,11 @@ package events
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -232,18 +234,96 @@ func tooLarge(n int) string {
 }
 
 // unquote returns the contents of the JSON string raw (quotes included),
-// which skipString has already checked. Strings without escapes are
-// returned without copying.
+// which skipString has already checked, unescaped exactly as
+// encoding/json unescapes it (a lone or broken surrogate becomes U+FFFD).
+// Strings without escapes are returned without copying.
 func unquote(raw []byte) ([]byte, error) {
 	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	i := bytes.IndexByte(inner, '\\')
+	if i < 0 {
 		return inner, nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, err
+	out := make([]byte, i, len(inner))
+	copy(out, inner[:i])
+	for i < len(inner) {
+		c := inner[i]
+		if c != '\\' {
+			if c < utf8.RuneSelf {
+				out = append(out, c)
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRune(inner[i:])
+			out = utf8.AppendRune(out, r)
+			i += size
+			continue
+		}
+		if i+1 >= len(inner) {
+			return nil, errEscape
+		}
+		switch e := inner[i+1]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(inner[i:])
+			if r < 0 {
+				return nil, errEscape
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if r2 := hex4(inner[i:]); r2 >= 0 {
+					if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+						out = utf8.AppendRune(out, dec)
+						i += 6
+						continue
+					}
+				}
+				r = unicode.ReplacementChar
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default:
+			return nil, errEscape
+		}
+		i += 2
 	}
-	return []byte(s), nil
+	return out, nil
+}
+
+// errEscape reports a malformed escape; skipString refuses those first,
+// so it is a safety net.
+var errEscape = errors.New("events: invalid string escape")
+
+// hex4 decodes the \uXXXX escape at the start of s, or returns -1.
+func hex4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
 }
 
 // invalidUTF8Offset returns the offset of the first invalid UTF-8 sequence.
