@@ -2,6 +2,7 @@ package eventnats
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -153,6 +154,17 @@ func sampleEvents(t testing.TB) []events.Event {
 }
 
 // violation returns a valid threshold.violated event with the given ID.
+// violations returns n threshold.violated events with IDs prefix-00,
+// prefix-01, ...
+func violations(t testing.TB, prefix string, n int) []events.Event {
+	t.Helper()
+	evs := make([]events.Event, 0, n)
+	for i := range n {
+		evs = append(evs, violation(t, fmt.Sprintf("%s-%02d", prefix, i)))
+	}
+	return evs
+}
+
 func violation(t testing.TB, id string) events.Event {
 	t.Helper()
 	e, err := events.New(events.SourcePulse, events.ThresholdViolatedPayload{Service: "checkout", Description: "error_rate < 0.01", Actual: 0.02, Limit: 0.01}, events.WithID(id))

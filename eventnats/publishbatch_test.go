@@ -2,10 +2,8 @@ package eventnats
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
-	"github.com/algoryn/events"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
@@ -45,10 +43,7 @@ func (f *ackedFuture) Msg() *nats.Msg               { return f.msg }
 func TestPublishBatchCountsAcksReadyAtDeadline(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var evs []events.Event
-	for i := range 50 {
-		evs = append(evs, violation(t, fmt.Sprintf("r-%02d", i)))
-	}
+	evs := violations(t, "r", 50)
 	pub, err := NewPublisher(&ackedJS{n: len(evs), after: cancel}, PublisherConfig{})
 	require.NoError(t, err)
 	require.NoError(t, pub.PublishBatch(ctx, evs))

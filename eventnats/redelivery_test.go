@@ -2,7 +2,6 @@ package eventnats
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,10 +19,7 @@ import (
 func TestGracefulStopsDoNotDeadLetterGoodEvents(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
-	var evs []events.Event
-	for i := range 20 {
-		evs = append(evs, violation(t, fmt.Sprintf("g-%02d", i)))
-	}
+	evs := violations(t, "g", 20)
 	require.NoError(t, env.publisher(t).PublishBatch(ctx, evs))
 
 	var mu sync.Mutex
@@ -112,10 +108,7 @@ func TestSlowHandlerKeepsItsEvent(t *testing.T) {
 func TestEventsWaitingPastAckWaitNotDeadLettered(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
-	var evs []events.Event
-	for i := range 30 {
-		evs = append(evs, violation(t, fmt.Sprintf("w-%02d", i)))
-	}
+	evs := violations(t, "w", 30)
 	require.NoError(t, env.publisher(t).PublishBatch(ctx, evs))
 	var mu sync.Mutex
 	seen := map[string]int{}
