@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -99,6 +100,30 @@ func (r *Router) Fallback(h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.fallback = h
+}
+
+// Types lists the event types that have a handler registered with
+// [Handle], sorted, so that a transport can subscribe to exactly those
+// (eventnats does when its consumer is given no types). It is empty for a
+// Router with no handlers. A Router with a [Router.Fallback] accepts every
+// other type too: see [Router.HasFallback].
+func (r *Router) Types() []EventType {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	types := make([]EventType, 0, len(r.routes))
+	for t := range r.routes {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	return types
+}
+
+// HasFallback reports whether a fallback handler is set, in which case the
+// Router accepts events of every type, not only those in [Router.Types].
+func (r *Router) HasFallback() bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.fallback != nil
 }
 
 // HandleEvent checks e and passes it to the handler for its type, the

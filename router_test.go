@@ -150,3 +150,23 @@ func TestPublisherFunc(t *testing.T) {
 	require.NoError(t, p.Publish(context.Background(), mustEvent(0)))
 	assert.Equal(t, []string{fixtureID(0)}, sent)
 }
+
+func TestRouterTypes(t *testing.T) {
+	t.Parallel()
+	r := events.NewRouter()
+	assert.Empty(t, r.Types(), "a new Router handles no type")
+	assert.False(t, r.HasFallback())
+	events.Handle(r, func(context.Context, events.Event, events.ThresholdViolatedPayload) error { return nil })
+	events.Handle(r, func(context.Context, events.Event, events.AlertFiredPayload) error { return nil })
+	events.Handle(r, func(context.Context, events.Event, *events.RunCompletedPayload) error { return nil })
+	want := []events.EventType{events.EventTypeAlertFired, events.EventTypeRunCompleted, events.EventTypeThresholdViolated}
+	assert.Equal(t, want, r.Types(), "sorted, pointer payloads included")
+	r.Fallback(events.HandlerFunc(func(context.Context, events.Event) error { return nil }))
+	assert.True(t, r.HasFallback())
+	assert.Equal(t, want, r.Types(), "a fallback adds no listed type")
+	r.Fallback(nil)
+	assert.False(t, r.HasFallback())
+
+	var zero events.Router
+	assert.Empty(t, zero.Types(), "the zero Router is usable")
+}
