@@ -97,8 +97,9 @@ type ValidationError struct {
 	event bool // it is an Event's error (ErrInvalidEvent)
 }
 
-// Error lists every field problem, e.g.
-// "events: invalid run.completed payload: RunID: required; Summary.ErrorRate: must be within [0,1], got 1.7".
+// Error names the sentinel, the type when known, and every field problem
+// in order, separated by semicolons, e.g.
+// "events: invalid payload (run.completed): RunID: required; Summary.ErrorRate: must be within [0,1], got 1.7".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	if e.event {

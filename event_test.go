@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,11 @@ func TestNewErrors(t *testing.T) {
 		{"+Inf", events.SourcePulse, events.RunCompletedPayload{RunID: "r", Service: "s", Summary: events.RunSummary{RPS: math.Inf(1)}}, nil, events.ErrInvalidPayload, []string{"Summary.RPS/out of range"}},
 		{"bad custom type", events.SourcePulse, typedPayload("Bad Type"), nil, events.ErrInvalidEvent, []string{"Type/invalid"}},
 		{"empty custom type", events.SourcePulse, typedPayload(""), nil, events.ErrInvalidEvent, []string{"Type/required"}},
-		{"nil pointer payload", events.SourcePulse, (*customPayload)(nil), nil, events.ErrInvalidEvent, []string{"Type/required"}},
+		{"nil pointer payload", events.SourcePulse, (*customPayload)(nil), nil, events.ErrInvalidPayload, []string{"Payload/required"}},
+		{"nil pointer to a payload struct", events.SourcePulse, (*events.RunCompletedPayload)(nil), nil, events.ErrInvalidPayload, []string{"Payload/required"}},
+		{"nil payload interface", events.SourcePulse, nil, nil, events.ErrInvalidPayload, []string{"Payload/required"}},
+		{"pointer to an invalid payload", events.SourcePulse, &events.RunCompletedPayload{}, nil, events.ErrInvalidPayload, []string{"RunID/required", "Service/required"}},
+		{"source with a space", "my tool", runCompleted, nil, events.ErrInvalidEvent, []string{"Source/invalid"}},
 		{"custom payload not an object", events.SourcePulse, listPayload{1, 2}, nil, events.ErrInvalidPayload, []string{"Payload/invalid"}},
 		{"custom payload too large", events.SourcePulse, customPayload{Data: strings.Repeat("x", events.MaxPayloadBytes)}, nil, events.ErrInvalidPayload, []string{"Payload/too large"}},
 		{"custom payload claiming a known type", events.SourcePulse, impostorPayload{RunID: "r"}, nil, events.ErrInvalidPayload, []string{"Type/invalid"}},
@@ -166,6 +171,39 @@ func TestNewErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNewPointerPayload(t *testing.T) {
+	t.Parallel()
+	opts := []events.Option{events.WithID("id-1"), events.WithTimestamp(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))}
+	for _, f := range fixtures {
+		p := f.payload
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			want, err := newAny(events.SourceDeploy, p, opts...)
+			require.NoError(t, err)
+			ptr := reflect.New(reflect.TypeOf(p))
+			ptr.Elem().Set(reflect.ValueOf(p))
+			got, err := newAny(events.SourceDeploy, ptr.Interface().(events.Payload), opts...)
+			require.NoError(t, err, "New(&p) is New(p)")
+			assert.Equal(t, want, got)
+		})
+	}
+	typed, err := events.New(events.SourceRelay, &thresholdViolated, opts...)
+	require.NoError(t, err, "the typed pointer path")
+	want, err := events.New(events.SourceRelay, thresholdViolated, opts...)
+	require.NoError(t, err)
+	assert.Equal(t, want, typed)
+
+	c := customPayload{Data: "ok"}
+	e, err := events.New("custom-tool", &c)
+	require.NoError(t, err)
+	assert.Equal(t, `{"Data":"ok"}`, string(e.Payload))
+	assert.Equal(t, events.EventType("custom.thing"), e.Type)
+
+	_, err = events.New(events.SourcePulse, (*events.RunCompletedPayload)(nil))
+	require.Error(t, err)
+	assert.Equal(t, "events: invalid payload: Payload: must not be a nil pointer", err.Error(), "one plain sentence")
 }
 
 func TestNewCustomPayloadEncodingError(t *testing.T) {

@@ -23,8 +23,8 @@ type Event struct {
 	Type EventType
 
 	// Source is the tool that emitted this event.
-	// Use the constants from the metrics package: metrics.SourcePulse, etc.,
-	// or the equal constants here: [SourcePulse], [SourceRelay], ...
+	// Use the constants [SourcePulse], [SourceRelay], [SourceDeploy] and
+	// [SourceBeacon] for the four tools.
 	// Wire key "Source". Required; a URI-reference (RFC 3986), as
 	// CloudEvents requires, with no control characters and no space at
 	// either end.
@@ -104,8 +104,8 @@ func (t EventType) Known() bool {
 // String returns the type as written on the wire.
 func (t EventType) String() string { return string(t) }
 
-// Sources of events: the tools of the Algoryn ecosystem. The values equal
-// those of the metrics package, so either set of constants can be used.
+// Sources of events: the tools of the Algoryn ecosystem, as the values of
+// [Event].Source and [ThresholdViolatedPayload].Source.
 const (
 	// SourcePulse is the load tester; it emits run.completed and
 	// threshold.violated.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,6 +43,10 @@ func WithTimestamp(t time.Time) Option {
 //   - Payload is p encoded by encoding/json (see the package doc for the
 //     wire format), at most [MaxPayloadBytes] bytes.
 //
+// p may also be a pointer to a payload: New(src, &p) builds the same event
+// as New(src, p), as [Decode] and [Handle] accept pointer payload types. A
+// nil pointer is refused as a missing Payload.
+//
 // Source and the payload are checked first: if p has a Validate() error
 // method (the five payloads of this package do) and it fails, New returns
 // that [*ValidationError] (matching [ErrInvalidPayload]; a custom payload's
@@ -52,12 +57,23 @@ func WithTimestamp(t time.Time) Option {
 // The one error matching no sentinel is a failure of the system's random
 // source while making the ID.
 func New[P Payload](source string, p P, opts ...Option) (Event, error) {
+	return newEvent(source, p, opts)
+}
+
+// newEvent is [New] for a payload held in an interface, so that it is
+// boxed once.
+func newEvent(source string, p Payload, opts []Option) (Event, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	t := safeEventType(p)
+	p, isNil := pointee(p)
 	var fe fieldErrors
+	if isNil {
+		fe.add("Payload", FieldErrorRequired, nil, "must not be a nil pointer")
+		return Event{}, fe.err("", false)
+	}
+	t := safeEventType(p)
 	if o.hasID {
 		identifier(&fe, "ID", o.id)
 	}
@@ -116,6 +132,24 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 		e.Timestamp = time.Now().Round(0).UTC()
 	}
 	return e, nil
+}
+
+// pointee returns the payload p points to when p is a pointer to a type
+// that is itself a Payload, so that a pointer to a payload struct is
+// encoded, validated and type-checked as the struct. isNil reports a nil
+// pointer.
+func pointee(p Payload) (_ Payload, isNil bool) {
+	v := reflect.ValueOf(p)
+	if v.Kind() != reflect.Pointer {
+		return p, p == nil
+	}
+	if v.IsNil() {
+		return p, true
+	}
+	if q, ok := v.Elem().Interface().(Payload); ok {
+		return q, false
+	}
+	return p, false
 }
 
 // safeEventType calls p.EventType(). A payload whose method panics (a nil

@@ -19,7 +19,8 @@ type Payload interface {
 //
 // Wire keys are the field names. Required: RunID and Service.
 type RunCompletedPayload struct {
-	// RunID matches the RunEvent.ID from the metrics package.
+	// RunID identifies the run in Pulse: the ID Pulse gave the load test,
+	// under which its full results are kept.
 	// Wire key "RunID". Required.
 	RunID string
 
@@ -36,14 +37,14 @@ type RunCompletedPayload struct {
 	Duration time.Duration
 
 	// Summary contains key metrics for quick evaluation.
-	// Full metrics are available via the RunEvent.
+	// Full metrics stay in Pulse, under RunID.
 	// Wire key "Summary".
 	Summary RunSummary
 }
 
 // RunSummary contains the key metrics from a Pulse run.
 // It is intentionally compact — enough for alerting and dashboards
-// without carrying the full MetricSnapshot.
+// without carrying Pulse's full metrics of the run.
 //
 // Every float must be finite (no NaN or ±Inf). The zero value is a valid
 // summary of a run that sent nothing.

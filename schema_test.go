@@ -407,24 +407,36 @@ func TestEnvelopeSchemaMatchesEvent(t *testing.T) {
 			t.Errorf("%s: minLength %v, want 1", f, ps["minLength"])
 		}
 	}
-	// The ID and Source pattern agrees with the rule of Validate.
-	if src, _ := props["Source"].(map[string]any); src["format"] != "uri-reference" {
+	// The Source pattern is the one Validate matches: the grammar of a
+	// URI-reference.
+	src, _ := props["Source"].(map[string]any)
+	if src["format"] != "uri-reference" {
 		t.Errorf("Source format %v, want uri-reference", src["format"])
 	}
-	for _, f := range []string{"ID", "Source"} {
-		ps, _ := props[f].(map[string]any)
-		re := regexp.MustCompile(ps["pattern"].(string))
-		for _, v := range []string{"pulse", "a", "a b", "01966f5e-0000-7000-8000-000000000001", "ü", "", " a", "a ", "a\n", "a\tb", "\x7f", "a\u0085", "\u00a0a\u00a0"} {
-			var fe fieldErrors
-			identifier(&fe, f, v)
-			if goOK := len(fe.list) == 0; re.MatchString(v) != goOK {
-				t.Errorf("%s %q: pattern %v, Validate %v", f, v, re.MatchString(v), goOK)
-			}
+	if src["pattern"] != uriReferencePattern {
+		t.Errorf("Source pattern is not uriReferencePattern, the rule Validate applies")
+	}
+	re := regexp.MustCompile(src["pattern"].(string))
+	for _, v := range []string{"pulse", "a", "my tool", "ü", " a", "a ", "a\n", "a\tb", "\x7f", "a\u0085", "\u00a0a\u00a0", "100%", "https://x/y?z#w"} {
+		var fe fieldErrors
+		validateSource(&fe, v)
+		if goOK := len(fe.list) == 0; re.MatchString(v) != goOK {
+			t.Errorf("Source %q: pattern %v, Validate %v", v, re.MatchString(v), goOK)
+		}
+	}
+	// The ID pattern agrees with the rule of Validate.
+	id, _ := props["ID"].(map[string]any)
+	re = regexp.MustCompile(id["pattern"].(string))
+	for _, v := range []string{"pulse", "a", "a b", "01966f5e-0000-7000-8000-000000000001", "ü", "", " a", "a ", "a\n", "a\tb", "\x7f", "a\u0085", "\u00a0a\u00a0"} {
+		var fe fieldErrors
+		identifier(&fe, "ID", v)
+		if goOK := len(fe.list) == 0; re.MatchString(v) != goOK {
+			t.Errorf("ID %q: pattern %v, Validate %v", v, re.MatchString(v), goOK)
 		}
 	}
 	// The Type pattern agrees with the rule of Validate.
 	tp, _ := props["Type"].(map[string]any)
-	re := regexp.MustCompile(tp["pattern"].(string))
+	re = regexp.MustCompile(tp["pattern"].(string))
 	for _, v := range []string{"run.completed", "a", "a_b.c9", "x.y.z", "", ".a", "a.", "a..b", "A.b", "a-b", "a b", "ü", "a.b\n"} {
 		if re.MatchString(v) != validType(v) {
 			t.Errorf("Type %q: pattern %v, Validate %v", v, re.MatchString(v), validType(v))

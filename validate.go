@@ -4,9 +4,7 @@ import (
 	"errors"
 	"math"
 	"net"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -141,8 +139,8 @@ func validateSource(fe *fieldErrors, v string) {
 	if len(fe.list) > n {
 		return
 	}
-	if _, err := url.Parse(v); err != nil || strings.ContainsRune(v, '\\') {
-		fe.add("Source", FieldErrorInvalid, v, "must be a URI-reference (RFC 3986), e.g. a tool name such as \"pulse\"")
+	if !isURIReference(v) {
+		fe.add("Source", FieldErrorInvalid, v, "must be a URI-reference (RFC 3986: ASCII, no spaces, '%' only in escapes), e.g. a tool name such as \"pulse\"")
 	}
 }
 

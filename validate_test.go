@@ -170,11 +170,70 @@ func TestEventValidate(t *testing.T) {
 
 func TestEventValidateAcceptsIdentifiers(t *testing.T) {
 	t.Parallel()
-	for _, src := range []string{"pulse", "my-tool", "https://pulse.internal/runs", "urn:algoryn:pulse", "/pulse/eu-1", "Pülse"} {
+	for _, src := range []string{"pulse", "my-tool", "https://pulse.internal/runs", "urn:algoryn:pulse", "/pulse/eu-1", "P%C3%BClse"} {
 		e := mustEvent(0)
 		e.Source = src
 		e.ID = "id with inner spaces"
 		assert.NoError(t, e.Validate(), src)
+	}
+}
+
+// sourceCases are Sources accepted and refused as URI-references (RFC 3986);
+// the schema test checks its pattern against the same table.
+var sourceCases = []struct {
+	source string
+	ok     bool
+}{
+	{"pulse", true},
+	{"my-tool", true},
+	{"my_tool.v2~1", true},
+	{"https://pulse.internal:8443/runs?id=42#summary", true},
+	{"urn:algoryn:pulse", true},
+	{"/pulse/eu-1", true},
+	{"./pulse:1", true},
+	{"//relay.internal", true},
+	{"http://[::1]:8080/x", true},
+	{"http://[2001:db8::7]/", true},
+	{"http://[v7.fe80::a+en1]/", true},
+	{"mailto:oncall@algoryn.dev", true},
+	{"P%C3%BClse", true},
+	{"?q", true},
+	{"#frag", true},
+	{"a@b", true},
+	{"my tool", false},     // a space
+	{`pulse\x`, false},     // a backslash
+	{"Pülse", false},       // not ASCII: percent-encode it
+	{"100% done", false},   // '%' not starting an escape, a space
+	{"100%zz", false},      // '%' not followed by two hex digits
+	{`a"b`, false},         // a quote
+	{"<pulse>", false},     // angle brackets
+	{"a{b}", false},        // braces
+	{"a|b", false},         // a bar
+	{"a^b", false},         // a caret
+	{"a`b", false},         // a backquote
+	{"http://[bad", false}, // unclosed IP literal
+	{"http://[::1:8080]x", false},
+	{"http://[1:2:3:4:5:6:7:8:9]/", false},
+	{"a[1]", false},            // brackets outside a host
+	{"1pulse:x", false},        // a scheme starts with a letter, and a relative path's first segment has no ':'
+	{":pulse", false},          // empty scheme
+	{"a#b#c", false},           // two fragments
+	{"http://a:b@c:d/", false}, // a port is digits
+}
+
+func TestEventValidateSourceURIReference(t *testing.T) {
+	t.Parallel()
+	for _, tt := range sourceCases {
+		e := mustEvent(0)
+		e.Source = tt.source
+		err := e.Validate()
+		if tt.ok {
+			assert.NoError(t, err, "%q", tt.source)
+			continue
+		}
+		if assert.Error(t, err, "%q", tt.source) {
+			assert.Equal(t, []string{"Source/invalid"}, fieldsOf(t, err), "%q", tt.source)
+		}
 	}
 }
 
