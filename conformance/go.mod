@@ -2,10 +2,8 @@ module github.com/algoryn/events/conformance
 
 go 1.23.0
 
-replace github.com/algoryn/events => ../
-
 require (
-	github.com/algoryn/events v0.0.0
+	github.com/algoryn/events v0.3.0
 	github.com/cloudevents/sdk-go/v2 v2.16.2
 	github.com/google/uuid v1.6.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

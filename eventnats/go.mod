@@ -3,7 +3,7 @@ module github.com/algoryn/events/eventnats
 go 1.26.0
 
 require (
-	github.com/algoryn/events v0.0.0
+	github.com/algoryn/events v0.3.0
 	github.com/google/uuid v1.6.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
@@ -24,4 +24,3 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 )
 
-replace github.com/algoryn/events => ../
