@@ -20,10 +20,11 @@ func testEvent(t testing.TB) events.Event {
 }
 
 // awkwardEvent has header values with spaces, quotes, percent signs and
-// non-ASCII text (the Source stays a URI-reference, as Validate requires).
+// non-ASCII text (the Source, a URI-reference as Validate requires, has
+// percent-escapes, which the header escapes again, and URI delimiters).
 func awkwardEvent(t testing.TB) events.Event {
 	t.Helper()
-	return mustNew(t, `tool "x" 100%25 ünï/コード`, `id with spaces, "quotes" & 50%25`, events.RunCompletedPayload{
+	return mustNew(t, `urn:tool:%22x%22/100%25/%C3%BCn%C3%AF?a=1&b=%E3%82%B3`, `id with spaces, "quotes" & 50%25`, events.RunCompletedPayload{
 		RunID: "run-1", Service: `cafè "checkout" 100%`, Passed: true, Duration: time.Second,
 	})
 }
