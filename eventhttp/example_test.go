@@ -2,6 +2,7 @@ package eventhttp_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,7 +54,41 @@ func ExampleHandler() {
 	// violation on checkout from relay
 	// 204
 	// 400 application/problem+json
-	// {"type":"about:blank","title":"Bad Request","status":400,"detail":"eventhttp: events: invalid event (threshold.violated): time: required","errors":[{"field":"time","kind":"required","detail":"time: required"}]}
+	// {"type":"https://algoryn.dev/problems/invalid-event","title":"Invalid event","status":400,"detail":"eventhttp: events: invalid event (threshold.violated): time: required","errors":[{"field":"time","kind":"required","detail":"time: required"}]}
+}
+
+// A receiver that refuses an event for good is not asked again, and the
+// error says why.
+func ExamplePublisher_refused() {
+	var calls atomic.Int32
+	r := events.NewRouter() // no handler for service.registered
+	srv := httptest.NewServer(eventhttp.Handler(events.HandlerFunc(func(ctx context.Context, e events.Event) error {
+		calls.Add(1)
+		return r.HandleEvent(ctx, e)
+	})))
+	defer srv.Close()
+
+	pub, err := eventhttp.NewPublisher(srv.URL)
+	if err != nil {
+		panic(err)
+	}
+	e, err := events.New(events.SourceDeploy,
+		events.ServiceRegisteredPayload{Name: "checkout", Address: "10.0.0.7:8080"},
+		events.WithID("0196a1b2-0000-7000-8000-000000000004"))
+	if err != nil {
+		panic(err)
+	}
+	err = pub.Publish(context.Background(), e)
+	fmt.Println(err)
+	fmt.Println("unknown type:", errors.Is(err, events.ErrUnknownType), "attempts:", calls.Load())
+	var se *eventhttp.StatusError
+	if errors.As(err, &se) {
+		fmt.Println(se.StatusCode, se.Problem.Type)
+	}
+	// Output:
+	// eventhttp: publish 0196a1b2-0000-7000-8000-000000000004: eventhttp: 422 Unprocessable Entity: events: unknown event type: no handler for "service.registered"
+	// unknown type: true attempts: 1
+	// 422 https://algoryn.dev/problems/unknown-type
 }
 
 func ExamplePublisher() {

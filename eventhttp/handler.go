@@ -11,23 +11,21 @@ const allow = "OPTIONS, POST"
 
 // Handler returns an http.Handler that reads each POSTed event with
 // [ReadRequest], in binary or structured mode, and passes it to h (for
-// example an [events.Router]). It answers:
+// example an [events.Router]). It answers 204 No Content when h returns
+// nil; the table in the package documentation lists every other answer.
+// In short: a request that is no valid event gets 400, 413 or 415; an
+// error of h matching [events.ErrInvalidEvent] or
+// [events.ErrInvalidPayload] gets 400, and one matching
+// [events.ErrUnknownType] or [events.ErrTypeMismatch], or wrapped with
+// [Permanent], gets 422: refusals, which a [Publisher] does not retry.
+// Any other error of h gets 500, which it retries. Methods other than
+// POST and OPTIONS get 405 Method Not Allowed with an Allow header.
 //
-//   - 204 No Content when h returns nil;
-//   - 400 Bad Request for an invalid event, malformed or truncated body,
-//     or a badly encoded ce- header;
-//   - 413 Content Too Large for a body over the limits of [ReadRequest] or
-//     a payload over [events.MaxPayloadBytes];
-//   - 415 Unsupported Media Type for a Content-Type that is not a
-//     CloudEvent in JSON;
-//   - 500 Internal Server Error when h returns an error (its text is not
-//     sent, as it may reveal internals), so that the sender retries;
-//   - 405 Method Not Allowed, with an Allow header, for methods other
-//     than POST and OPTIONS.
-//
-// Error responses carry an RFC 9457 [Problem] body
-// (application/problem+json) whose errors member lists the failing
-// fields.
+// Every error response carries an RFC 9457 [Problem] body
+// (application/problem+json) whose type names the reason. The text of
+// h's error is never sent, as it may reveal internals, except for the
+// events package's own error inside a refusal (such as an
+// [*events.ValidationError], whose failing fields are listed).
 //
 // An OPTIONS request is the CloudEvents webhook validation handshake
 // (the abuse protection of the CloudEvents Web Hook specification): when
@@ -69,11 +67,41 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.h.HandleEvent(r.Context(), e); err != nil {
-		writeProblem(w, problemFor(http.StatusInternalServerError, errors.New("eventhttp: the handler failed to process event "+e.ID)))
+		writeProblem(w, handlerProblem(e.ID, err))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// ErrRejected means an event that the receiver's handler refused for
+// good, for a reason of its own. A handler returns it with [Permanent]
+// (or by wrapping ErrRejected itself), and [Handler] answers 422 with
+// problem type https://algoryn.dev/problems/rejected; a [Publisher]
+// receiving that answer does not retry and returns an error matching
+// ErrRejected.
+var ErrRejected = errors.New("eventhttp: event rejected")
+
+// Permanent wraps err, which a handler returns, so that [Handler] refuses
+// the event for good (422, not retried) instead of answering 500, which
+// the sender retries. The result matches [ErrRejected] and, as err does,
+// its sentinels; its text is err's, and is not sent. It is the
+// counterpart of eventnats.Permanent, which the NATS consumer needs for
+// the same meaning. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &rejectedError{err}
+}
+
+// rejectedError is an error of Permanent.
+type rejectedError struct{ err error }
+
+func (e *rejectedError) Error() string { return e.err.Error() }
+
+func (e *rejectedError) Unwrap() error { return e.err }
+
+func (e *rejectedError) Is(target error) bool { return target == ErrRejected }
 
 // statusFor maps an error of ReadRequest to an HTTP status.
 func statusFor(err error) int {

@@ -59,8 +59,15 @@ func readProblem(t *testing.T, resp *http.Response) Problem {
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatalf("problem body %s: %v", body, err)
 	}
-	if p.Status != resp.StatusCode || p.Type != "about:blank" || p.Title != http.StatusText(resp.StatusCode) {
+	if p.Status != resp.StatusCode {
 		t.Errorf("problem %+v for status %d", p, resp.StatusCode)
+	}
+	if p.Type == "about:blank" {
+		if p.Title != http.StatusText(resp.StatusCode) {
+			t.Errorf("problem %+v: want the status text as title", p)
+		}
+	} else if r, ok := refusalByType(p.Type); !ok || r.status != p.Status || r.title != p.Title {
+		t.Errorf("problem %+v: not a refusal of the table", p)
 	}
 	return p
 }
@@ -75,6 +82,18 @@ func TestHandlerRefusals(t *testing.T) {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
 			p := readProblem(t, resp)
+			_, err := ReadRequest(newTestRequest(tt.headers, tt.body))
+			wantType := "about:blank"
+			switch {
+			case tt.status != http.StatusBadRequest:
+			case errors.Is(err, events.ErrInvalidPayload):
+				wantType = problemTypeBase + "invalid-payload"
+			case errors.Is(err, events.ErrInvalidEvent):
+				wantType = problemTypeBase + "invalid-event"
+			}
+			if p.Type != wantType {
+				t.Errorf("problem type %q, want %q for %v", p.Type, wantType, err)
+			}
 			if tt.field == "" {
 				return
 			}

@@ -36,15 +36,16 @@ const (
 // Publisher is an [events.Publisher] that POSTs each event to one URL as a
 // CloudEvent. It is safe for concurrent use.
 //
-// Each attempt has its own timeout. A network error, a timed-out attempt,
-// 429 Too Many Requests and any 5xx status are retried, up to a maximum
+// Each attempt has its own timeout. Transient failures, which the table
+// in the package documentation marks as retried (network errors,
+// timed-out attempts, 429 and most 5xx), are retried up to a maximum
 // number of attempts, after an exponential backoff with jitter (half the
 // backoff plus a random part of the other half); a Retry-After header
 // (seconds or an HTTP date) on a 429 or 5xx response lengthens the wait
 // to what it asks, up to a limit (see [WithMaxRetryAfter]); asked to wait
 // longer, or past the context's deadline, Publish gives up at once with
-// the response's [*StatusError]. Other statuses (every 4xx but 429, 501,
-// 505, 1xx, 3xx that the client does not follow) are not retried. Every attempt carries the
+// the response's [*StatusError]. Any other status, such as a refusal of
+// the event, ends Publish at the first answer. Every attempt carries the
 // same event, with the same ID, so receivers can deduplicate. Publish
 // stops as soon as its context is done.
 type Publisher struct {
@@ -167,7 +168,13 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // StatusError is a response with a status other than 2xx. Publish returns
-// it (wrapped) when it gives up.
+// it (wrapped) when it gives up. The refusal of an event that retrying
+// cannot fix, a 4xx response whose [Problem] has one of the types of the
+// table in the package documentation, matches the error it names with
+// [errors.Is]: [events.ErrInvalidEvent], [events.ErrInvalidPayload] (and
+// then [events.ErrInvalidEvent] too, as the payload is part of the
+// event), [events.ErrUnknownType], [events.ErrTypeMismatch] or
+// [ErrRejected].
 type StatusError struct {
 	// StatusCode is the HTTP status, e.g. 400.
 	StatusCode int
@@ -194,11 +201,27 @@ func (e *StatusError) Error() string {
 	return b.String()
 }
 
+// Is reports whether target is the error that the problem type of a 4xx
+// response names, as described on [StatusError].
+func (e *StatusError) Is(target error) bool {
+	if e.Problem == nil || e.StatusCode < 400 || e.StatusCode > 499 {
+		return false
+	}
+	r, ok := refusalByType(e.Problem.Type)
+	if !ok {
+		return false
+	}
+	return target == r.sentinel || (r.sentinel == events.ErrInvalidPayload && target == events.ErrInvalidEvent)
+}
+
 // Publish sends e, retrying as described on [Publisher], and returns nil
 // once a 2xx response arrives. An invalid event is refused before
 // anything is sent, with an error matching [events.ErrInvalidEvent]. When
 // it gives up, the error wraps the last failure (a [*StatusError], a
-// network error, or the context's error).
+// network error, or the context's error). An event the receiver refused
+// for good gives a [*StatusError] matching the error its problem type
+// names, such as [events.ErrUnknownType]; errors.As with a *StatusError
+// tells it from a refusal before sending.
 func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	header, body, err := encode(e, p.mode)
 	if err != nil {
