@@ -57,6 +57,48 @@ func ExampleHandler() {
 	// {"type":"https://algoryn.dev/problems/invalid-event","title":"Invalid event","status":400,"detail":"eventhttp: events: invalid event (threshold.violated): time: required","errors":[{"field":"time","kind":"required","detail":"time: required"}]}
 }
 
+// The bodies that the documentation of Problem shows are these.
+func ExampleProblem() {
+	// A receiver whose Router handles run.completed events only.
+	r := events.NewRouter()
+	events.Handle(r, func(context.Context, events.Event, events.RunCompletedPayload) error { return nil })
+	srv := httptest.NewServer(eventhttp.Handler(r))
+	defer srv.Close()
+
+	post := func(ceTime string) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(`{"Service":"checkout","Description":"p99 < 200ms","Actual":312.5,"Limit":200}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("ce-specversion", "1.0")
+		req.Header.Set("ce-id", "a1")
+		req.Header.Set("ce-source", "relay")
+		req.Header.Set("ce-type", "io.algoryn.threshold.violated")
+		if ceTime != "" {
+			req.Header.Set("ce-time", ceTime)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Println(resp.Proto, resp.Status)
+		fmt.Println("Content-Type:", resp.Header.Get("Content-Type"))
+		fmt.Println()
+		fmt.Println(string(body))
+	}
+	post("")                     // no time: an invalid event
+	post("2026-05-01T12:00:00Z") // valid, but not a type this receiver handles
+	// Output:
+	// HTTP/1.1 400 Bad Request
+	// Content-Type: application/problem+json
+	//
+	// {"type":"https://algoryn.dev/problems/invalid-event","title":"Invalid event","status":400,"detail":"eventhttp: events: invalid event (threshold.violated): time: required","errors":[{"field":"time","kind":"required","detail":"time: required"}]}
+	// HTTP/1.1 422 Unprocessable Entity
+	// Content-Type: application/problem+json
+	//
+	// {"type":"https://algoryn.dev/problems/unknown-type","title":"Unknown event type","status":422,"detail":"events: unknown event type: no handler for \"threshold.violated\""}
+}
+
 // A receiver that refuses an event for good is not asked again, and the
 // error says why.
 func ExamplePublisher_refused() {

@@ -16,7 +16,26 @@ const ContentTypeProblem = "application/problem+json"
 // Problem is an RFC 9457 problem details body, which [Handler] sends with
 // every error response. Its Type names the reason, as the table in the
 // package documentation lists; for a refusal that retrying cannot fix it
-// is a URI under https://algoryn.dev/problems/.
+// is a URI under https://algoryn.dev/problems/. For example (the
+// requests of the Problem example; other headers left out), an event
+// without its time attribute gets:
+//
+//	HTTP/1.1 400 Bad Request
+//	Content-Type: application/problem+json
+//
+//	{"type":"https://algoryn.dev/problems/invalid-event","title":"Invalid event","status":400,"detail":"eventhttp: events: invalid event (threshold.violated): time: required","errors":[{"field":"time","kind":"required","detail":"time: required"}]}
+//
+// and an event of a type that the receiving [events.Router] has no
+// handler for:
+//
+//	HTTP/1.1 422 Unprocessable Entity
+//	Content-Type: application/problem+json
+//
+//	{"type":"https://algoryn.dev/problems/unknown-type","title":"Unknown event type","status":422,"detail":"events: unknown event type: no handler for \"threshold.violated\""}
+//
+// A [Publisher] receiving such a body returns a [*StatusError] that
+// matches the named sentinel (here [events.ErrInvalidEvent], then
+// [events.ErrUnknownType]) with [errors.Is].
 type Problem struct {
 	// Type is a URI naming the problem type: one of
 	// https://algoryn.dev/problems/invalid-event, invalid-payload,

@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -351,5 +355,58 @@ func TestStatusErrorIs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProblemDocIsWhatIsSent checks that each example in the doc comment
+// of Problem is, to the byte, output of ExampleProblem, whose output go
+// test checks against real responses.
+func TestProblemDocIsWhatIsSent(t *testing.T) {
+	fset := token.NewFileSet()
+	src, err := parser.ParseFile(fset, "problem.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comment string
+	ast.Inspect(src, func(n ast.Node) bool {
+		if d, ok := n.(*ast.GenDecl); ok && d.Tok == token.TYPE && d.Specs[0].(*ast.TypeSpec).Name.Name == "Problem" {
+			comment = d.Doc.Text()
+		}
+		return comment == ""
+	})
+	var blocks []string
+	var cur []string
+	for _, line := range strings.Split(comment+"\n", "\n") {
+		switch {
+		case strings.HasPrefix(line, "\t"):
+			cur = append(cur, strings.TrimPrefix(line, "\t"))
+		case line == "" && len(cur) > 0 && !strings.HasPrefix(cur[len(cur)-1], "{"):
+			cur = append(cur, "") // a blank line within the block
+		case len(cur) > 0:
+			blocks = append(blocks, strings.TrimSpace(strings.Join(cur, "\n")))
+			cur = nil
+		}
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("%d examples in the doc comment of Problem, want 2:\n%s", len(blocks), comment)
+	}
+
+	ex, err := parser.ParseFile(fset, "example_test.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var output string
+	for _, e := range doc.Examples(ex) {
+		if e.Name == "Problem" {
+			output = e.Output
+		}
+	}
+	if output == "" {
+		t.Fatal("no ExampleProblem with an Output")
+	}
+	for _, b := range blocks {
+		if !strings.Contains(output, b+"\n") {
+			t.Errorf("the doc comment of Problem shows\n%s\nwhich ExampleProblem does not print; it prints\n%s", b, output)
+		}
 	}
 }
