@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,12 +36,12 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	Stream            ALGORYN_EVENTS   stream to read
 //	Prefix            algoryn.events   subject prefix of events
 //	DeadLetterPrefix  algoryn.dlq      subject prefix of dead letters
-//	Types             all              event types to receive
+//	Types             the handler's    event types to receive: those the handler lists (a Router's), else all
 //	Workers           1                concurrent handlers
 //	MaxDeliver        5                deliveries before a failing event is dead-lettered
 //	Backoff           1s 5s 30s 1m     delay before redelivery after the nth failure (last repeats)
 //	AckWait           30s              an event unanswered this long (waiting, or its process gone) is redelivered
-//	Batch             10               messages each worker pulls ahead
+//	Batch             250              messages each worker pulls ahead
 //	DrainWait         1s               bounds how long Run takes to give back buffered messages on stop
 //	DeliverPolicy     all              where a new durable consumer starts (jetstream.DeliverAllPolicy)
 //	Logger            discard          where retries and dead letters are logged
@@ -55,9 +57,23 @@ type ConsumerConfig struct {
 	// DeadLetterPrefix is the subject prefix of dead letters; default
 	// [DefaultDeadLetterPrefix].
 	DeadLetterPrefix string
-	// Types limits the consumer to these event types; default all. Set
-	// it to the types a Router handles, or the others are dead-lettered
-	// as unknown.
+	// Types limits the consumer to these event types. Events of other
+	// types stay in the stream for the consumers that want them: they are
+	// not delivered, acknowledged or dead-lettered.
+	//
+	// When Types is empty, the types come from the handler given to
+	// [Consumer.Run]: a handler that lists its types (an
+	// [*events.Router], or any handler with a Types() []events.EventType
+	// method) receives exactly those, unless it also has a
+	// HasFallback() bool method returning true (a Router with a
+	// [events.Router.Fallback]), in which case it receives every type; a
+	// handler that lists no types receives every type. A Router that
+	// handles no type at all is an error.
+	//
+	// When Types is set it is used as it is, even if the handler does
+	// not handle some of those types: an event the handler refuses with
+	// [events.ErrUnknownType] is dead-lettered with the reason
+	// `rejected: no handler for "<type>"`.
 	Types []events.EventType
 	// Workers is the number of concurrent handlers; default
 	// [DefaultWorkers]. One worker means no concurrency, but order is not
@@ -180,6 +196,13 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 // progress every AckWait/4, so a slow handler is not raced by a
 // redelivery of its own event.
 //
+// A Consumer receives only the event types its handler takes: those of
+// ConsumerConfig.Types, or when that is empty those the handler lists,
+// such as the types an [*events.Router] has handlers for (see
+// ConsumerConfig.Types). Events of other types stay in the stream for
+// other consumers; they are never dead-lettered for having no handler
+// here.
+//
 // A dead letter goes to DeadLetterPrefix + "." + type with the reason and
 // delivery count in headers (see [HeaderDLQReason]); the original is then
 // terminated. Delivery is at least once: a handler may see an event again
@@ -188,6 +211,7 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 type Consumer struct {
 	js   jetstream.JetStream
 	cons jetstream.Consumer
+	cc   jetstream.ConsumerConfig // the durable's configuration as last set
 	cfg  ConsumerConfig
 	log  *slog.Logger
 
@@ -205,6 +229,12 @@ type ConsumerStats struct {
 // NewConsumer creates the durable consumer cfg.Durable on cfg.Stream, or
 // updates it to cfg if it exists, and returns a Consumer for it. The
 // stream must exist (see [EnsureStream]).
+//
+// With cfg.Types empty, the event types the durable receives are set by
+// [Consumer.Run] from its handler: a new durable is created for every
+// type but receives nothing before Run narrows it, and an existing one
+// keeps the types it has until then, so that other processes already
+// running on it never receive types their handlers do not take.
 func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig) (*Consumer, error) {
 	if js == nil {
 		return nil, fmt.Errorf("%w: nil JetStream", ErrInvalidConfig)
@@ -225,18 +255,143 @@ func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig
 		MaxAckPending: max(1000, 2*cfg.Workers*cfg.Batch),
 	}
 	if len(cfg.Types) == 0 {
-		cc.FilterSubject = cfg.Prefix + ".>"
-	} else {
-		for _, t := range cfg.Types {
-			s, _ := Subject(cfg.Prefix, t)
-			cc.FilterSubjects = append(cc.FilterSubjects, s)
+		setFilter(&cc, []string{cfg.Prefix + ".>"})
+		// Run sets the types from the handler. Until then keep those of
+		// an existing durable: widening it here would hand the processes
+		// already running on it types their handlers refuse.
+		if cur, err := js.Consumer(ctx, cfg.Stream, cfg.Durable); err == nil {
+			setFilter(&cc, filterOf(cur.CachedInfo().Config))
 		}
+	} else {
+		subjects, _ := typeSubjects(cfg.Prefix, cfg.Types)
+		setFilter(&cc, subjects)
 	}
 	cons, err := js.CreateOrUpdateConsumer(ctx, cfg.Stream, cc)
 	if err != nil {
 		return nil, brokerErr(js, fmt.Errorf("eventnats: create consumer %s on stream %s: %w", cfg.Durable, cfg.Stream, err))
 	}
-	return &Consumer{js: js, cons: cons, cfg: cfg, log: cfg.Logger}, nil
+	return &Consumer{js: js, cons: cons, cc: cc, cfg: cfg, log: cfg.Logger}, nil
+}
+
+// typeSubjects returns the subjects of types under prefix, sorted and
+// without duplicates. Errors match [ErrInvalidSubject].
+func typeSubjects(prefix string, types []events.EventType) ([]string, error) {
+	subjects := make([]string, 0, len(types))
+	for _, t := range types {
+		s, err := Subject(prefix, t)
+		if err != nil {
+			return nil, err
+		}
+		subjects = append(subjects, s)
+	}
+	slices.Sort(subjects)
+	return slices.Compact(subjects), nil
+}
+
+// setFilter makes cc's filter the given subjects.
+func setFilter(cc *jetstream.ConsumerConfig, subjects []string) {
+	cc.FilterSubject, cc.FilterSubjects = "", nil
+	if len(subjects) == 1 {
+		cc.FilterSubject = subjects[0]
+	} else {
+		cc.FilterSubjects = slices.Clone(subjects)
+	}
+}
+
+// filterOf returns cc's filter subjects, sorted.
+func filterOf(cc jetstream.ConsumerConfig) []string {
+	if cc.FilterSubject != "" {
+		return []string{cc.FilterSubject}
+	}
+	return slices.Sorted(slices.Values(cc.FilterSubjects))
+}
+
+// typeLister is a handler that handles only some event types and says
+// which, as [*events.Router] does.
+type typeLister interface{ Types() []events.EventType }
+
+// fallbacker is a handler that may take every event type, as an
+// [*events.Router] with a fallback does.
+type fallbacker interface{ HasFallback() bool }
+
+// handlerFilter returns the filter subjects for h when cfg.Types is
+// empty: the subjects of the types h lists, or every event subject for a
+// handler that has a fallback or lists no types. It returns nil when
+// cfg.Types is set (NewConsumer already set the filter).
+func (c *Consumer) handlerFilter(h events.Handler) ([]string, error) {
+	if len(c.cfg.Types) > 0 {
+		return nil, nil
+	}
+	all := []string{c.cfg.Prefix + ".>"}
+	if fb, ok := h.(fallbacker); ok && fb.HasFallback() {
+		return all, nil
+	}
+	tl, ok := h.(typeLister)
+	if !ok {
+		return all, nil
+	}
+	types := tl.Types()
+	if len(types) == 0 {
+		return nil, fmt.Errorf("%w: consumer %s: the handler handles no event types: register a handler on it, or set ConsumerConfig.Types", ErrInvalidConfig, c.cfg.Durable)
+	}
+	subjects, err := typeSubjects(c.cfg.Prefix, types)
+	if err != nil {
+		return nil, fmt.Errorf("eventnats: consumer %s: a type the handler lists: %w", c.cfg.Durable, err)
+	}
+	return subjects, nil
+}
+
+// warnUnhandled logs the types of cfg.Types that h lists no handler for:
+// their events will be dead-lettered.
+func (c *Consumer) warnUnhandled(ctx context.Context, h events.Handler) {
+	tl, ok := h.(typeLister)
+	if !ok || len(c.cfg.Types) == 0 {
+		return
+	}
+	if fb, ok := h.(fallbacker); ok && fb.HasFallback() {
+		return
+	}
+	handled := tl.Types()
+	var missing []events.EventType
+	for _, t := range c.cfg.Types {
+		if !slices.Contains(handled, t) && !slices.Contains(missing, t) {
+			missing = append(missing, t)
+		}
+	}
+	if len(missing) > 0 {
+		c.log.WarnContext(ctx, "eventnats: ConsumerConfig.Types includes types the handler has no handler for; their events will be dead-lettered",
+			"consumer", c.cfg.Durable, "types", missing)
+	}
+}
+
+// narrow sets the durable's filter subjects to want if they differ,
+// retrying while the broker is unreachable; it returns nil without
+// having done so only when ctx is done. An error the server answers
+// (such as a missing stream) is returned.
+func (c *Consumer) narrow(ctx context.Context, want []string) error {
+	if slices.Equal(filterOf(c.cc), want) {
+		return nil
+	}
+	cc := c.cc
+	setFilter(&cc, want)
+	pause := 100 * time.Millisecond
+	for {
+		cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, cc)
+		if err == nil {
+			c.cons, c.cc = cons, cc
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && apiErr.Code >= 400 && apiErr.Code < 500 {
+			return fmt.Errorf("eventnats: consumer %s: set its subjects to %q: %w", c.cfg.Durable, want, err)
+		}
+		c.log.WarnContext(ctx, "eventnats: cannot set the consumer's subjects; retrying", "consumer", c.cfg.Durable, "subjects", want, "err", brokerErr(c.js, err), "in", pause)
+		sleep(ctx, pause)
+		pause = min(2*pause, 2*time.Second)
+	}
 }
 
 // Stats returns the counts so far. It is safe to call while Run runs.
@@ -254,6 +409,19 @@ func (c *Consumer) Stats() ConsumerStats {
 // never stops it: errors are logged and fetching resumes when the broker
 // is back.
 //
+// When ConsumerConfig.Types is empty, Run first sets the durable's
+// subjects to the event types h lists (see ConsumerConfig.Types), so
+// that events of other types are left in the stream instead of being
+// dead-lettered as unknown. The types are read once, when Run starts:
+// handlers registered on a Router later are not subscribed to until the
+// next Run. Processes sharing a durable should run handlers for the
+// same types, since the last to start sets them. A durable that is given
+// more types only delivers their events published after its position in
+// the stream. If h lists no types at all (an empty Router), Run returns
+// an error matching [ErrInvalidConfig] at once. It also returns an error
+// if the server refuses the new subjects (the stream was deleted, say);
+// while the broker is unreachable it keeps trying, as it does for pulls.
+//
 // When ctx is done Run stops fetching, lets the handlers already running
 // finish (they get a context that is not cancelled with ctx, but keeps its
 // values), negatively acknowledges fetched events not yet started so they
@@ -267,6 +435,19 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	if h == nil {
 		return fmt.Errorf("%w: nil Handler", ErrInvalidConfig)
 	}
+	want, err := c.handlerFilter(h)
+	if err != nil {
+		return err
+	}
+	if want != nil {
+		if err := c.narrow(ctx, want); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	c.warnUnhandled(ctx, h)
 	var wg sync.WaitGroup
 	for w := range c.cfg.Workers {
 		wg.Add(1)
@@ -385,6 +566,10 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 		c.handled.Add(1)
 	case errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload):
 		c.dead(ctx, m, md, "invalid: "+err.Error())
+	case errors.Is(err, events.ErrUnknownType):
+		// Only reached for a type ConsumerConfig.Types asked for, or
+		// with a handler that does not list its types.
+		c.dead(ctx, m, md, "rejected: no handler for "+strconv.Quote(string(e.Type)))
 	case isPermanent(err):
 		c.dead(ctx, m, md, "rejected: "+err.Error())
 	case n >= uint64(c.cfg.MaxDeliver):

@@ -135,9 +135,10 @@ func TestMaxDeliverDeadLetters(t *testing.T) {
 	assert.Equal(t, "doomed", dl[0].Header.Get(HeaderID))
 }
 
-// TestRouterRefusalDeadLettersAtOnce: an event no Router handler takes,
-// and a Permanent error, are dead-lettered without retries; a panicking
-// handler is retried like an error.
+// TestRouterRefusalDeadLettersAtOnce: an event of a type the consumer
+// asked for (ConsumerConfig.Types) that no Router handler takes, and a
+// Permanent error, are dead-lettered without retries; a panicking handler
+// is retried like an error.
 func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
@@ -156,7 +157,8 @@ func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 		panicked++
 		panic("boom")
 	})
-	c := env.consumer(t, ConsumerConfig{MaxDeliver: 2})
+	c := env.consumer(t, ConsumerConfig{MaxDeliver: 2, Types: []events.EventType{
+		events.EventTypeRunCompleted, events.EventTypeServiceRegistered, events.EventTypeThresholdViolated}})
 	stop := run(t, c, r)
 	require.Eventually(t, func() bool { return c.Stats().DeadLettered == 3 }, waitFor, 10*time.Millisecond)
 	stop()
@@ -174,7 +176,7 @@ func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 	assert.Equal(t, "1", run.Header.Get(HeaderDLQDeliveries))
 	reg := bySubject["algoryn.dlq.service.registered"]
 	require.NotNil(t, reg)
-	assert.Contains(t, reg.Header.Get(HeaderDLQReason), "rejected: events: unknown event type")
+	assert.Equal(t, `rejected: no handler for "service.registered"`, reg.Header.Get(HeaderDLQReason))
 	viol := bySubject["algoryn.dlq.threshold.violated"]
 	require.NotNil(t, viol)
 	assert.Contains(t, viol.Header.Get(HeaderDLQReason), "failed 2 deliveries: eventnats: handler panicked: boom")
