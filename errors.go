@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Sentinel errors. Every error this package returns matches one of them
+// Sentinel errors. Every error this package returns matches one of the
+// first four
 // with [errors.Is]; the details are in a [*ValidationError] or a
 // [*SyntaxError], found with [errors.As].
 var (
@@ -26,7 +27,37 @@ var (
 	// ErrTypeMismatch means [Decode] was asked for a payload type that
 	// does not belong to the event's Type.
 	ErrTypeMismatch = errors.New("events: event type does not match payload type")
+
+	// ErrRejected means a handler refused an event for good, for a reason
+	// of its own, by returning an error made with [Permanent]. Transports
+	// do not retry such an event: eventnats dead-letters it at once, and
+	// eventhttp answers 422 so that the sender's Publish returns an error
+	// matching ErrRejected.
+	ErrRejected = errors.New("events: event rejected")
 )
+
+// Permanent wraps err, returned by a [Handler], to say that retrying the
+// event cannot help: every transport then refuses it for good instead of
+// delivering it again (see [ErrRejected]). The result matches
+// ErrRejected and whatever err matches; its text is err's.
+// Permanent(nil) is nil.
+//
+// The refusals of a [Router] (errors matching [ErrInvalidEvent],
+// [ErrInvalidPayload], [ErrUnknownType] or [ErrTypeMismatch]) are
+// permanent already; they need no wrapping.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &rejectedError{err}
+}
+
+// rejectedError is an error of Permanent.
+type rejectedError struct{ err error }
+
+func (e *rejectedError) Error() string        { return e.err.Error() }
+func (e *rejectedError) Unwrap() error        { return e.err }
+func (e *rejectedError) Is(target error) bool { return target == ErrRejected }
 
 // FieldErrorKind classifies a [FieldError], like the error types of
 // Kubernetes' field validation.

@@ -47,8 +47,8 @@
 //	422     unknown-type     h's error matches events.ErrUnknownType    events.ErrUnknownType      no
 //	                         (a Router without a handler for the type)
 //	422     type-mismatch    h's error matches events.ErrTypeMismatch   events.ErrTypeMismatch     no
-//	422     rejected         h's error was wrapped with Permanent (or   ErrRejected                no
-//	                         matches ErrRejected)
+//	422     rejected         h's error was wrapped with                 events.ErrRejected         no
+//	                         events.Permanent (matches ErrRejected)
 //	405     about:blank      a method other than POST and OPTIONS       -                          no
 //	500     about:blank      h returned any other error                 -                          yes
 //	429     (any)            too many requests                          -                          yes

@@ -17,7 +17,7 @@ const allow = "OPTIONS, POST"
 // error of h matching [events.ErrInvalidEvent] or
 // [events.ErrInvalidPayload] gets 400, and one matching
 // [events.ErrUnknownType] or [events.ErrTypeMismatch], or wrapped with
-// [Permanent], gets 422: refusals, which a [Publisher] does not retry.
+// [events.Permanent], gets 422: refusals, which a [Publisher] does not retry.
 // Any other error of h gets 500, which it retries. Methods other than
 // POST and OPTIONS get 405 Method Not Allowed with an Allow header.
 //
@@ -72,36 +72,6 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-
-// ErrRejected means an event that the receiver's handler refused for
-// good, for a reason of its own. A handler returns it with [Permanent]
-// (or by wrapping ErrRejected itself), and [Handler] answers 422 with
-// problem type https://algoryn.dev/problems/rejected; a [Publisher]
-// receiving that answer does not retry and returns an error matching
-// ErrRejected.
-var ErrRejected = errors.New("eventhttp: event rejected")
-
-// Permanent wraps err, which a handler returns, so that [Handler] refuses
-// the event for good (422, not retried) instead of answering 500, which
-// the sender retries. The result matches [ErrRejected] and, as err does,
-// its sentinels; its text is err's, and is not sent. It is the
-// counterpart of eventnats.Permanent, which the NATS consumer needs for
-// the same meaning. Permanent(nil) is nil.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &rejectedError{err}
-}
-
-// rejectedError is an error of Permanent.
-type rejectedError struct{ err error }
-
-func (e *rejectedError) Error() string { return e.err.Error() }
-
-func (e *rejectedError) Unwrap() error { return e.err }
-
-func (e *rejectedError) Is(target error) bool { return target == ErrRejected }
 
 // statusFor maps an error of ReadRequest to an HTTP status.
 func statusFor(err error) int {

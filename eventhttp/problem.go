@@ -82,15 +82,15 @@ type refusal struct {
 
 // refusals in order of precedence: an error matching several sentinels
 // (an event's ValidationError for a payload field matches both
-// ErrInvalidPayload and ErrInvalidEvent; Permanent(err) matches
-// ErrRejected and what err matches) is answered as the first it matches,
-// the most specific reason.
+// ErrInvalidPayload and ErrInvalidEvent; events.Permanent(err) matches
+// events.ErrRejected and what err matches) is answered as the first it
+// matches, the most specific reason.
 var refusals = [...]refusal{
 	{events.ErrInvalidPayload, http.StatusBadRequest, "invalid-payload", "Invalid event payload"},
 	{events.ErrInvalidEvent, http.StatusBadRequest, "invalid-event", "Invalid event"},
 	{events.ErrUnknownType, http.StatusUnprocessableEntity, "unknown-type", "Unknown event type"},
 	{events.ErrTypeMismatch, http.StatusUnprocessableEntity, "type-mismatch", "Event type does not match payload type"},
-	{ErrRejected, http.StatusUnprocessableEntity, "rejected", "Event rejected by the receiver"},
+	{events.ErrRejected, http.StatusUnprocessableEntity, "rejected", "Event rejected by the receiver"},
 }
 
 // refusalOf returns the first refusal whose sentinel err matches.
@@ -138,7 +138,7 @@ func problemFor(status int, err error) *Problem {
 // event id. A refusal gets its own status and type; its detail is the
 // text of the error that the sentinel was found in, as the events
 // package wrote it, without the text the handler wrapped around it; a
-// rejection wrapped with Permanent has no text sent at all. Any other
+// rejection wrapped with events.Permanent has no text sent at all. Any other
 // error is a 500 whose text is not sent, as it may reveal internals.
 func handlerProblem(id string, err error) *Problem {
 	r, ok := refusalOf(err)
@@ -146,7 +146,7 @@ func handlerProblem(id string, err error) *Problem {
 		return problemFor(http.StatusInternalServerError, errors.New("eventhttp: the handler failed to process event "+id))
 	}
 	p := &Problem{Type: problemTypeBase + r.name, Title: r.title, Status: r.status}
-	if r.sentinel == ErrRejected {
+	if r.sentinel == events.ErrRejected {
 		p.Detail = "eventhttp: the handler rejected event " + id
 		return p
 	}

@@ -174,7 +174,7 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // [errors.Is]: [events.ErrInvalidEvent], [events.ErrInvalidPayload] (and
 // then [events.ErrInvalidEvent] too, as the payload is part of the
 // event), [events.ErrUnknownType], [events.ErrTypeMismatch] or
-// [ErrRejected].
+// [events.ErrRejected].
 type StatusError struct {
 	// StatusCode is the HTTP status, e.g. 400.
 	StatusCode int

@@ -22,7 +22,7 @@ import (
 )
 
 // sentinels are the errors a refusal can match on either side.
-var sentinels = []error{events.ErrInvalidEvent, events.ErrInvalidPayload, events.ErrUnknownType, events.ErrTypeMismatch, ErrRejected}
+var sentinels = []error{events.ErrInvalidEvent, events.ErrInvalidPayload, events.ErrUnknownType, events.ErrTypeMismatch, events.ErrRejected}
 
 // wire records what a server answered, as the client received it.
 type wire struct {
@@ -165,13 +165,13 @@ func TestRefusalTable(t *testing.T) {
 		{name: "type mismatch", h: mismatch,
 			status: 422, typ: problemTypeBase + "type-mismatch", matches: []error{events.ErrTypeMismatch}, calls: 1, attempts: 1},
 		{name: "Permanent", h: func(context.Context, events.Event) error {
-			return Permanent(errors.New("account secret-42 closed"))
-		}, status: 422, typ: problemTypeBase + "rejected", matches: []error{ErrRejected}, calls: 1, attempts: 1},
-		{name: "wraps ErrRejected", h: func(context.Context, events.Event) error {
-			return fmt.Errorf("%w: quota of secret-42", ErrRejected)
-		}, status: 422, typ: problemTypeBase + "rejected", matches: []error{ErrRejected}, calls: 1, attempts: 1},
+			return events.Permanent(errors.New("account secret-42 closed"))
+		}, status: 422, typ: problemTypeBase + "rejected", matches: []error{events.ErrRejected}, calls: 1, attempts: 1},
+		{name: "wraps events.ErrRejected", h: func(context.Context, events.Event) error {
+			return fmt.Errorf("%w: quota of secret-42", events.ErrRejected)
+		}, status: 422, typ: problemTypeBase + "rejected", matches: []error{events.ErrRejected}, calls: 1, attempts: 1},
 		{name: "Permanent of a Router refusal", h: func(ctx context.Context, e events.Event) error {
-			return Permanent(events.NewRouter().HandleEvent(ctx, e))
+			return events.Permanent(events.NewRouter().HandleEvent(ctx, e))
 		}, status: 422, typ: problemTypeBase + "unknown-type", matches: []error{events.ErrUnknownType}, calls: 1, attempts: 1},
 
 		{name: "method not allowed", alter: func(r *http.Request) { r.Method = http.MethodPut },
@@ -284,8 +284,8 @@ func TestHandlerRefusalDetail(t *testing.T) {
 		{"Router refusal", unknown, unknown.Error(), nil},
 		{"wrapped Router refusal", fmt.Errorf("secret: %w", unknown), unknown.Error(), nil},
 		{"joined", errors.Join(errors.New("secret"), fmt.Errorf("secret 2: %w", invalid)), invalid.Error(), []string{"RunID"}},
-		{"Permanent of a ValidationError", Permanent(fmt.Errorf("secret: %w", invalid)), invalid.Error(), []string{"RunID"}},
-		{"Permanent", Permanent(errors.New("secret")), "eventhttp: the handler rejected event id-1", nil},
+		{"Permanent of a ValidationError", events.Permanent(fmt.Errorf("secret: %w", invalid)), invalid.Error(), []string{"RunID"}},
+		{"Permanent", events.Permanent(errors.New("secret")), "eventhttp: the handler rejected event id-1", nil},
 		{"other", errors.New("secret"), "eventhttp: the handler failed to process event id-1", nil},
 	}
 	for _, tt := range tests {
@@ -307,22 +307,6 @@ func TestHandlerRefusalDetail(t *testing.T) {
 	}
 }
 
-func TestPermanent(t *testing.T) {
-	if Permanent(nil) != nil {
-		t.Error("Permanent(nil) is not nil")
-	}
-	cause := fmt.Errorf("no account: %w", events.ErrUnknownType)
-	err := Permanent(cause)
-	if !errors.Is(err, ErrRejected) || !errors.Is(err, events.ErrUnknownType) || errors.Unwrap(err) != cause {
-		t.Errorf("%v does not match ErrRejected and what it wraps", err)
-	}
-	if err.Error() != cause.Error() {
-		t.Errorf("text %q, want %q", err.Error(), cause.Error())
-	}
-	if errors.Is(cause, ErrRejected) {
-		t.Error("the cause matches ErrRejected")
-	}
-}
 
 func TestStatusErrorIs(t *testing.T) {
 	prob := func(name string) *Problem { return &Problem{Type: problemTypeBase + name} }
@@ -335,7 +319,7 @@ func TestStatusErrorIs(t *testing.T) {
 		{"invalid payload", &StatusError{StatusCode: 400, Problem: prob("invalid-payload")}, []error{events.ErrInvalidPayload, events.ErrInvalidEvent}},
 		{"unknown type", &StatusError{StatusCode: 422, Problem: prob("unknown-type")}, []error{events.ErrUnknownType}},
 		{"type mismatch", &StatusError{StatusCode: 422, Problem: prob("type-mismatch")}, []error{events.ErrTypeMismatch}},
-		{"rejected", &StatusError{StatusCode: 422, Problem: prob("rejected")}, []error{ErrRejected}},
+		{"rejected", &StatusError{StatusCode: 422, Problem: prob("rejected")}, []error{events.ErrRejected}},
 		{"a 5xx is no refusal", &StatusError{StatusCode: 503, Problem: prob("unknown-type")}, nil},
 		{"a 2xx is no refusal", &StatusError{StatusCode: 299, Problem: prob("unknown-type")}, nil},
 		{"unknown problem", &StatusError{StatusCode: 422, Problem: prob("gone")}, nil},
