@@ -307,7 +307,6 @@ func TestHandlerRefusalDetail(t *testing.T) {
 	}
 }
 
-
 func TestStatusErrorIs(t *testing.T) {
 	prob := func(name string) *Problem { return &Problem{Type: problemTypeBase + name} }
 	tests := []struct {
