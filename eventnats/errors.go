@@ -27,9 +27,15 @@ var (
 	ErrMalformedMessage = errors.New("eventnats: malformed message")
 
 	// ErrPublish means the broker did not accept a publish: no stream
-	// takes the subject, the acknowledgement timed out, or the server
-	// refused the message.
+	// takes the subject (then the error matches [ErrNoStream] too), the
+	// acknowledgement timed out, or the server refused the message.
 	ErrPublish = errors.New("eventnats: publish failed")
+
+	// ErrNoStream means no stream captures the subject an event was
+	// published on, typically because [EnsureStream] was not called (or
+	// was called with another Prefix than the [Publisher]'s). Errors
+	// matching it match [ErrPublish] too, and name the subject.
+	ErrNoStream = errors.New("eventnats: no stream captures the subject")
 
 	// ErrTooLarge means a [Publisher] refused an event whose message,
 	// headers included, would leave less room under the server's maximum

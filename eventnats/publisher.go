@@ -2,6 +2,7 @@ package eventnats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -45,7 +46,7 @@ var _ events.Publisher = (*Publisher)(nil)
 
 // NewPublisher returns a Publisher that publishes through js. The stream
 // must exist (see [EnsureStream]); a publish to a subject no stream takes
-// fails with [ErrPublish].
+// fails at once with an error matching [ErrNoStream] and [ErrPublish].
 func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, error) {
 	if js == nil {
 		return nil, fmt.Errorf("%w: nil JetStream", ErrInvalidConfig)
@@ -81,8 +82,10 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 // refused with [ErrTooLarge], so that every event published can be
 // dead-lettered. A publish the broker does not acknowledge returns an
 // error matching [ErrPublish], and also [ErrBrokerUnavailable] when the
-// connection is down; it never waits longer than the context allows, or
-// the configured Timeout if the context has no deadline. Publishing the same event again within the
+// connection is down, or [ErrNoStream], without waiting, when no stream
+// takes the event's subject (call [EnsureStream] first); it never waits
+// longer than the context allows, or the configured Timeout if the
+// context has no deadline. Publishing the same event again within the
 // stream's duplicate window succeeds and is stored once.
 func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	m, err := p.msg(e)
@@ -94,7 +97,15 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 		ctx, cancel = context.WithTimeout(ctx, p.timeout)
 		defer cancel()
 	}
-	ack, err := p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID))
+	ack, err := p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID), jetstream.WithRetryAttempts(0))
+	if errors.Is(err, jetstream.ErrNoStreamResponse) {
+		if p.noStream(ctx, m.Subject) {
+			return noStreamErr(e.ID, m.Subject, err)
+		}
+		// A stream takes the subject but did not answer, as during a
+		// leader election: retry as jetstream does by default.
+		ack, err = p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID))
+	}
 	if err != nil {
 		return brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
 	}
@@ -102,6 +113,23 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 		p.log.DebugContext(ctx, "eventnats: duplicate discarded by the server", "id", e.ID, "subject", m.Subject)
 	}
 	return nil
+}
+
+// noStream reports whether the server says no stream captures subject.
+// Publishing there gets "no responders" at once; so does publishing to a
+// stream that is electing a leader, which is worth retrying, hence the
+// question. An error asking it (no permission, say) counts as no.
+func (p *Publisher) noStream(ctx context.Context, subject string) bool {
+	_, err := p.js.StreamNameBySubject(ctx, subject)
+	return errors.Is(err, jetstream.ErrStreamNotFound)
+}
+
+// noStreamErr is the error of a publish of event id to a subject no
+// stream captures; it matches [ErrPublish], [ErrNoStream] and cause,
+// jetstream's error.
+func noStreamErr(id, subject string, cause error) error {
+	return fmt.Errorf("%w: event %s to %s: %w: create the streams with EnsureStream before publishing, with the same Prefix as the Publisher's (%w)",
+		ErrPublish, id, subject, ErrNoStream, cause)
 }
 
 // msg validates e and builds its message, refusing one too large to
@@ -209,7 +237,8 @@ func (e *BatchError) Unwrap() []error {
 // Invalid events are not sent; the valid ones are. It returns nil when
 // every event was acknowledged, and otherwise a [*BatchError] listing every
 // event that was refused or not acknowledged, so no failure goes
-// unreported. Events not acknowledged when ctx ends (or, without a
+// unreported; events on a subject no stream captures fail at once with
+// errors matching [ErrNoStream]. Events not acknowledged when ctx ends (or, without a
 // deadline, after the configured Timeout) are reported with the context's
 // error. Retrying the failed events is safe: the server deduplicates on
 // the event ID.
@@ -240,16 +269,34 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: fmt.Errorf("%w: event %s: not sent: %w", ErrPublish, e.ID, ctx.Err())})
 			continue
 		}
-		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID), jetstream.WithStallWait(max(stall, time.Millisecond)))
+		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID), jetstream.WithStallWait(max(stall, time.Millisecond)), jetstream.WithRetryAttempts(0))
 		if err != nil {
 			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))})
 			continue
 		}
 		futs = append(futs, pending{i, f, m})
 	}
+	noStream := map[string]bool{} // subject -> no stream captures it
 	for _, pf := range futs {
 		id := evs[pf.i].ID
 		fail := func(err error) {
+			if errors.Is(err, jetstream.ErrNoStreamResponse) {
+				s := pf.msg.Subject
+				none, asked := noStream[s]
+				if !asked {
+					none = p.noStream(ctx, s)
+					noStream[s] = none
+				}
+				if none {
+					be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: noStreamErr(id, s, err)})
+					return
+				}
+				// The stream did not answer (a leader election, say):
+				// retry this one as jetstream does by default.
+				if _, err = p.js.PublishMsg(ctx, pf.msg, jetstream.WithMsgID(id)); err == nil {
+					return
+				}
+			}
 			be.Failures = append(be.Failures, BatchFailure{Index: pf.i, ID: id, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, id, pf.msg.Subject, err))})
 		}
 		// An answer already in counts even if ctx is done too: select

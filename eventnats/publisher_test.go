@@ -168,8 +168,9 @@ func TestPublishBatch(t *testing.T) {
 	assert.EqualValues(t, 502, streamMsgs(t, env.js, DefaultStreamName))
 }
 
-// TestPublishNoStream reports a subject no stream takes as a publish
-// failure for every event of a batch.
+// TestPublishNoStream reports a subject no stream takes (here: a Prefix
+// other than the streams') as a publish failure for every event of a
+// batch, matching ErrNoStream.
 func TestPublishNoStream(t *testing.T) {
 	env := newEnv(t)
 	pub, err := NewPublisher(env.js, PublisherConfig{Prefix: "nobody.listens", Timeout: 2 * time.Second})
@@ -177,13 +178,16 @@ func TestPublishNoStream(t *testing.T) {
 	ctx := context.Background()
 	err = pub.Publish(ctx, violation(t, "n-1"))
 	assert.ErrorIs(t, err, ErrPublish)
+	assert.ErrorIs(t, err, ErrNoStream)
 	assert.ErrorIs(t, err, jetstream.ErrNoStreamResponse)
+	assert.Contains(t, err.Error(), "nobody.listens.threshold.violated")
 
 	err = pub.PublishBatch(ctx, []events.Event{violation(t, "n-2"), violation(t, "n-3")})
 	var be *BatchError
 	require.ErrorAs(t, err, &be)
 	assert.Len(t, be.Failures, 2)
 	assert.ErrorIs(t, err, ErrPublish)
+	assert.ErrorIs(t, err, ErrNoStream)
 }
 
 // TestPublishBrokerDown stops the server and checks that Publish and
