@@ -3,6 +3,7 @@ package eventnats
 import (
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -17,8 +18,9 @@ import (
 //	ServerName    eventnats    server name in logs and advisories
 //	ReadyTimeout  10s          how long to wait for the server to accept clients
 type EmbeddedConfig struct {
-	// StoreDir is the JetStream store directory, required. Reuse it to
-	// keep streams, messages and consumer positions across restarts.
+	// StoreDir is the JetStream store directory, required; it is
+	// created if missing. Reuse it to keep streams, messages and consumer
+	// positions across restarts.
 	StoreDir string
 	// Host is the listen address; default 127.0.0.1.
 	Host string
@@ -42,6 +44,12 @@ type Embedded struct {
 // StartEmbedded starts a NATS server with JetStream inside this process,
 // storing streams under cfg.StoreDir, and waits until it accepts clients.
 // Connect to [Embedded.URL]; call [Embedded.Shutdown] when done.
+//
+// StoreDir is created if it does not exist. A StoreDir that is not a
+// directory, or that cannot be created or written to, is reported at
+// once with an error matching [ErrInvalidConfig] that names it; a server
+// that does not start for another reason is reported after ReadyTimeout
+// with an error matching [ErrServerNotReady].
 func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if cfg.StoreDir == "" {
 		return nil, fmt.Errorf("%w: EmbeddedConfig.StoreDir is required", ErrInvalidConfig)
@@ -57,6 +65,9 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	}
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 10 * time.Second
+	}
+	if err := checkStoreDir(cfg.StoreDir); err != nil {
+		return nil, err
 	}
 	srv, err := server.NewServer(&server.Options{
 		ServerName: cfg.ServerName,
@@ -82,6 +93,28 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		return nil, fmt.Errorf("%w: JetStream did not start (store %s)", ErrServerNotReady, cfg.StoreDir)
 	}
 	return &Embedded{srv: srv}, nil
+}
+
+// checkStoreDir creates dir if it is missing, as the server would, and
+// checks that it is a directory this process can write to: the server
+// reports neither, it just never becomes ready.
+func checkStoreDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			return fmt.Errorf("%w: EmbeddedConfig.StoreDir %s is a file, not a directory", ErrInvalidConfig, dir)
+		}
+		return fmt.Errorf("%w: EmbeddedConfig.StoreDir %s cannot be created: %w", ErrInvalidConfig, dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".eventnats-write-check-*")
+	if err != nil {
+		return fmt.Errorf("%w: EmbeddedConfig.StoreDir %s cannot be written to: %w", ErrInvalidConfig, dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("%w: EmbeddedConfig.StoreDir %s: cannot remove files in it: %w", ErrInvalidConfig, dir, err)
+	}
+	return nil
 }
 
 // URL returns the client URL, e.g. "nats://127.0.0.1:41873".
