@@ -167,8 +167,8 @@ func BenchmarkPublishConsume(b *testing.B) {
 	// least a hand-written consumer does.
 	b.Run("path=raw+json", rawPath(true))
 	// Defaults: one worker, as the raw path has one callback, pulling
-	// DefaultBatch (10) ahead where the raw path pulls jetstream's 500:
-	// more pull round trips, the price of a small prefetch.
+	// DefaultBatch (250) ahead where the raw path pulls jetstream's 500:
+	// more pull round trips, the price of a smaller prefetch.
 	b.Run("path=eventnats", ours(1, 0))
 	// Two workers decode and handle in parallel.
 	b.Run("path=eventnats-2workers", ours(2, 0))

@@ -183,7 +183,8 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 //     [events.ErrInvalidPayload], [events.ErrUnknownType] or
 //     [events.ErrTypeMismatch] (the refusals of an [events.Router]), or
 //     wrapped with [Permanent], dead-letters the event at once: retrying
-//     cannot help;
+//     cannot help (for [events.ErrUnknownType] the reason is
+//     `rejected: no handler for "<type>"`);
 //   - any other error, or a panic, negatively acknowledges it with the
 //     configured backoff, so it is redelivered; if it fails on its
 //     MaxDeliver-th delivery or later it is dead-lettered instead;

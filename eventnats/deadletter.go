@@ -16,7 +16,8 @@ import (
 // CloudEvents headers, so it can be inspected and republished as it was.
 const (
 	// HeaderDLQReason says why the message was dead-lettered, e.g.
-	// "malformed: eventnats: malformed message: missing header ce-id" or
+	// "malformed: eventnats: malformed message: missing header ce-id",
+	// `rejected: no handler for "run.completed"` or
 	// "failed 5 deliveries: <the handler's last error>".
 	HeaderDLQReason = "Eventnats-Reason"
 	// HeaderDLQDeliveries is how many times the message was delivered to

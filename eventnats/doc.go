@@ -22,19 +22,22 @@
 //     asynchronously and still reports every failure.
 //   - [Consumer] reads a durable pull consumer with explicit
 //     acknowledgement and feeds an [events.Handler], typically an
-//     [events.Router], with N workers.
+//     [events.Router], with N workers. It receives the event types set
+//     in ConsumerConfig.Types or, when none are, those the Router has
+//     handlers for (every type if it has a fallback); events of other
+//     types stay in the stream for other consumers.
 //
 // # Wire format
 //
 // Each event is one NATS message in the CloudEvents 1.0 NATS protocol
 // binding, binary content mode ([NewMsg], [EventFromMsg]):
 //
-//	subject          algoryn.events.threshold.violated     prefix + "." + Event.Type
+//	subject          algoryn.events.threshold.violated      prefix + "." + Event.Type
 //	ce-specversion   1.0
 //	ce-id            0193...                                Event.ID
 //	ce-source        relay                                  Event.Source
 //	ce-type          io.algoryn.threshold.violated          "io.algoryn." + Event.Type
-//	ce-time          2026-05-01T12:00:00.123456789Z          Event.Timestamp, RFC 3339 nano, UTC
+//	ce-time          2026-05-01T12:00:00.123456789Z         Event.Timestamp, RFC 3339 nano, UTC
 //	ce-subject       checkout                               the payload's Subject(); absent for unknown types
 //	content-type     application/json
 //	Nats-Msg-Id      0193...                                Event.ID, for deduplication
@@ -51,7 +54,9 @@
 // delivery or later, or at once for a message that is not a valid event
 // or an error retrying cannot fix, it publishes the message to
 // "algoryn.dlq.<type>" with the reason and the delivery count in headers
-// ([HeaderDLQReason], [HeaderDLQDeliveries]) and terminates it. Dead
+// ([HeaderDLQReason], [HeaderDLQDeliveries]) and terminates it. An event
+// is never dead-lettered for having no handler unless the consumer's
+// ConsumerConfig.Types asked for its type. Dead
 // letters live outside the event subjects, in their own stream, so
 // consumers of events never receive them. An event whose handler never
 // fails is not dead-lettered for being delivered again (given back at a
@@ -70,11 +75,13 @@
 // # Errors
 //
 // Errors start with "eventnats:" and wrap one of the sentinel errors
-// ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish],
+// ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish], [ErrNoStream],
 // [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrTooLarge],
 // [ErrServerNotReady]) or an error of the events package, so [errors.Is]
 // tells them apart. A broker that is down gives an error matching
-// [ErrBrokerUnavailable] within the publish timeout, never a hang.
+// [ErrBrokerUnavailable] within the publish timeout, never a hang; a
+// publish before [EnsureStream] made the streams fails at once with
+// [ErrNoStream].
 //
 // # Logging
 //
@@ -91,5 +98,6 @@
 //
 // starts an embedded server and runs the flow of the Algoryn tools through
 // it: Deploy registers a backend, Pulse reports a run and a violation,
-// Relay reports another, Beacon fires an alert for each.
+// Relay reports another, Beacon fires an alert for each, Deploy
+// deregisters the backend; Relay, Beacon and a dashboard consume them.
 package eventnats

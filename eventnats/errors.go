@@ -8,11 +8,15 @@ import "errors"
 var (
 	// ErrInvalidSubject means a prefix or event type cannot be used as
 	// NATS subject tokens: it is empty, has an empty token ("a..b"), or
-	// contains a wildcard ('*', '>') or whitespace.
+	// contains a wildcard ('*', '>'), whitespace or a control character.
 	ErrInvalidSubject = errors.New("eventnats: invalid subject")
 
-	// ErrInvalidConfig means a Config, PublisherConfig or ConsumerConfig
-	// field has a value that cannot work, such as a negative count.
+	// ErrInvalidConfig means a field of a [PublisherConfig],
+	// [ConsumerConfig], [StreamConfig] or [EmbeddedConfig] has a value
+	// that cannot work, such as a negative count or a StoreDir that is a
+	// file; that an existing stream cannot serve as the StreamConfig
+	// asks ([EnsureStream]); or that a handler given to [Consumer.Run]
+	// handles no event type.
 	ErrInvalidConfig = errors.New("eventnats: invalid configuration")
 
 	// ErrBrokerUnavailable means the NATS connection was not connected
