@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -41,22 +42,89 @@ type config struct {
 	log      *slog.Logger
 }
 
-// printer writes one line per hop, never interleaved.
+// printer writes one line per hop, never interleaved. An event is
+// printed as published ("→") only once the broker acknowledged it. A
+// consumer may receive an event before its publisher hears back, so while
+// a publish is pending the lines that come after it wait in a queue
+// behind its slot, and the output stays in order.
 type printer struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu    sync.Mutex
+	w     io.Writer
+	queue []*slot // lines waiting behind a pending publish
 }
 
+// slot is a line in the queue; pending until its publish returns.
+type slot struct {
+	text    string
+	pending bool
+}
+
+func hopLine(tool, arrow string, t events.EventType, id, text string) string {
+	return fmt.Sprintf("  %-9s %s %-21s %-10s %s\n", tool, arrow, t, short(id), text)
+}
+
+// write prints text, or queues it behind a pending publish; p.mu is held.
+func (p *printer) write(text string) {
+	if len(p.queue) > 0 {
+		p.queue = append(p.queue, &slot{text: text})
+		return
+	}
+	io.WriteString(p.w, text)
+}
+
+// flush prints the queued lines up to the first pending slot; p.mu is
+// held.
+func (p *printer) flush() {
+	for len(p.queue) > 0 && !p.queue[0].pending {
+		io.WriteString(p.w, p.queue[0].text)
+		p.queue = p.queue[1:]
+	}
+}
+
+// hop prints one hop.
 func (p *printer) hop(tool, arrow string, t events.EventType, id, text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "  %-9s %s %-21s %-10s %s\n", tool, arrow, t, short(id), text)
+	p.write(hopLine(tool, arrow, t, id, text))
+}
+
+// publishing reserves the place of a publish's line: what is printed
+// next waits until [printer.published] or [printer.unpublished] fills it.
+func (p *printer) publishing() *slot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &slot{pending: true}
+	p.queue = append(p.queue, s)
+	return s
+}
+
+// published fills s with the "→" line of an event the broker
+// acknowledged.
+func (p *printer) published(s *slot, tool string, e events.Event, text string) {
+	p.fill(s, hopLine(tool, "→", e.Type, e.ID, text))
+}
+
+// unpublished fills s with the "✗" line of an event whose publish
+// failed, saying what the failure means and why. After a timeout the
+// broker may still have stored, and delivered, the event.
+func (p *printer) unpublished(s *slot, tool string, e events.Event, what string, err error) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		what += " (no acknowledgement in time; the broker may still have stored it)"
+	}
+	p.fill(s, hopLine(tool, "✗", e.Type, e.ID, fmt.Sprintf("%s: %v", what, err)))
+}
+
+func (p *printer) fill(s *slot, text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s.text, s.pending = text, false
+	p.flush()
 }
 
 func (p *printer) line(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, format+"\n", args...)
+	p.write(fmt.Sprintf(format+"\n", args...))
 }
 
 // short shortens an ID for display: UUIDv7s share their leading
@@ -67,6 +135,10 @@ func short(id string) string {
 	}
 	return id
 }
+
+// publishFunc publishes e for tool, printing it as published with text,
+// or, if the broker did not acknowledge it, what failed means and why.
+type publishFunc func(tool string, e events.Event, text, failed string) error
 
 // ledger records what was published and what each consumer received.
 type ledger struct {
@@ -187,44 +259,53 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer cleanup()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		fmt.Fprintf(stderr, "eventflow: %v\n", err)
-		return 2
-	}
-	if _, err := eventnats.EnsureStream(ctx, js, demoStreams); err != nil {
+	// setupFailed reports a setup error: exit 2, or 1 if it is the
+	// --timeout that ran out.
+	setupFailed := func(err error) int {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "eventflow: time ran out (--timeout %s) before the flow started: %v\n", cfg.timeout, err)
+			return 1
+		}
 		fmt.Fprintln(stderr, err)
 		return 2
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return setupFailed(fmt.Errorf("eventflow: %w", err))
+	}
+	if _, err := eventnats.EnsureStream(ctx, js, demoStreams); err != nil {
+		return setupFailed(err)
 	}
 	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Prefix: demoPrefix, Logger: cfg.log})
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+		return setupFailed(err)
 	}
 
 	led := &ledger{got: map[string]map[string]int{}, alerts: map[string]string{}}
-	publish := func(tool string, e events.Event, text string) error {
-		out.hop(tool, "→", e.Type, e.ID, text)
+	// publish publishes e and prints it as published only if the broker
+	// acknowledged it, so the output agrees with the summary. failed says
+	// what a failure means for this caller.
+	publish := func(tool string, e events.Event, text, failed string) error {
+		s := out.publishing()
 		if err := pub.Publish(ctx, e); err != nil {
-			out.line("  %-9s ✗ not published: %v", tool, err)
+			out.unpublished(s, tool, e, failed, err)
 			return err
 		}
 		led.sent(e)
+		out.published(s, tool, e, text)
 		return nil
 	}
 
 	// Consumers first, each a durable of its own, starting at new
 	// events: on a shared broker an earlier run's events are not replayed.
+	// Relay's and Beacon's Routers say which types they take, and their
+	// consumers receive just those; the dashboard takes everything.
 	tag := fmt.Sprintf("%d", time.Now().UnixNano())
 	consumers := map[string]*eventnats.Consumer{}
 	var handlers = map[string]events.Handler{
 		"relay":     relayHandler(led, out),
 		"beacon":    beaconHandler(led, out, publish),
 		"dashboard": dashboardHandler(led, out),
-	}
-	types := map[string][]events.EventType{
-		"relay":  {events.EventTypeServiceRegistered, events.EventTypeServiceDeregistered},
-		"beacon": {events.EventTypeThresholdViolated},
 	}
 	defer func() { // leave nothing behind on a shared broker
 		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -242,7 +323,6 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 			Stream:           demoStream,
 			Prefix:           demoPrefix,
 			DeadLetterPrefix: demoDLQPrefix,
-			Types:            types[name],
 			Workers:          2,
 			DrainWait:        200 * time.Millisecond,
 			Backoff:          []time.Duration{100 * time.Millisecond},
@@ -250,8 +330,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 			Logger:           cfg.log.With("tool", name),
 		})
 		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 2
+			return setupFailed(err)
 		}
 		consumers[name] = c
 		wg.Add(1)
@@ -313,14 +392,15 @@ wait:
 	return 0
 }
 
-// produce publishes the ecosystem's events in order.
-func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish func(string, events.Event, string) error, out *printer) error {
+// produce publishes the ecosystem's events in order, stopping at the
+// first that is not published.
+func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish publishFunc, out *printer) error {
 	step := func(tool string, p events.Payload, text string) error {
 		e, err := events.New(tool, p)
 		if err != nil {
 			return fmt.Errorf("eventflow: %s: %w", tool, err)
 		}
-		if err := publish(tool, e, text); err != nil {
+		if err := publish(tool, e, text, "not published"); err != nil {
 			return fmt.Errorf("eventflow: %s: %w", tool, err)
 		}
 		time.Sleep(50 * time.Millisecond) // let each hop print in order
@@ -374,7 +454,7 @@ func relayHandler(led *ledger, out *printer) events.Handler {
 // alertNamespace makes alert IDs: a name-based UUID of the violation ID.
 var alertNamespace = uuid.MustParse("6f0e3c52-4a51-4f0e-9a57-1f2b8e6c0a11")
 
-func beaconHandler(led *ledger, out *printer, publish func(string, events.Event, string) error) events.Handler {
+func beaconHandler(led *ledger, out *printer, publish publishFunc) events.Handler {
 	r := events.NewRouter()
 	events.Handle(r, func(ctx context.Context, e events.Event, p events.ThresholdViolatedPayload) error {
 		out.hop("beacon", "←", e.Type, e.ID, fmt.Sprintf("%s from %s: %s (%g > %g)", p.Service, e.Source, p.Description, p.Actual, p.Limit))
@@ -389,7 +469,8 @@ func beaconHandler(led *ledger, out *printer, publish func(string, events.Event,
 		if err != nil {
 			return eventnats.Permanent(err)
 		}
-		if err := publish(events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID)); err != nil {
+		if err := publish(events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID),
+			"publish failed, the violation will be retried"); err != nil {
 			return err // retried
 		}
 		led.received("beacon", e)

@@ -20,13 +20,17 @@
 //
 // It exits 0 when every event reached every consumer that should get it
 // and every alert points at a violation, 1 when something was lost or the
-// time ran out, 2 on a setup error (bad flag, broker unreachable).
+// time ran out (during setup too), 2 on a bad flag or a setup error
+// (broker unreachable, unusable store directory). An event is printed
+// with "→" once the broker has acknowledged it, and counted as published;
+// one the broker did not acknowledge is printed with "✗ ... not
+// published" instead.
 //
 // Flags:
 //
 //	--nats URL     use this NATS server instead of starting an embedded one
-//	--store DIR    store directory of the embedded server (default: a temp dir, removed)
-//	--timeout D    give up after D (default 20s)
+//	--store DIR    store directory of the embedded server (default: a temp dir, removed); not with --nats
+//	--timeout D    give up after D, which must be positive (default 20s)
 //	--poison       also publish one malformed message, to show dead-lettering
 //	--verbose      log retries and dead letters (log/slog to stderr)
 package main
@@ -51,8 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cfg config
 	fs.StringVar(&cfg.natsURL, "nats", "", "NATS `URL` to use instead of an embedded server")
-	fs.StringVar(&cfg.storeDir, "store", "", "store `dir`ectory of the embedded server (default: a temp dir, removed at exit)")
-	fs.DurationVar(&cfg.timeout, "timeout", 20*time.Second, "give up after this long")
+	fs.StringVar(&cfg.storeDir, "store", "", "store `dir`ectory of the embedded server (default: a temp dir, removed at exit); not with --nats")
+	fs.DurationVar(&cfg.timeout, "timeout", 20*time.Second, "give up after this long (positive)")
 	fs.BoolVar(&cfg.poison, "poison", false, "also publish one malformed message, to show dead-lettering")
 	verbose := fs.Bool("verbose", false, "log retries and dead letters to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -62,6 +66,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eventflow: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
+	if msg := cfg.check(); msg != "" {
+		fmt.Fprintf(stderr, "eventflow: %s\n", msg)
+		fs.Usage()
+		return 2
+	}
 	cfg.log = slog.New(slog.DiscardHandler)
 	if *verbose {
 		cfg.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -69,4 +78,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
 	return flow(ctx, cfg, stdout, stderr)
+}
+
+// check returns what is wrong with flag values that parsed, or "".
+func (c config) check() string {
+	switch {
+	case c.timeout <= 0:
+		return fmt.Sprintf("--timeout must be positive, got %s", c.timeout)
+	case c.storeDir != "" && c.natsURL != "":
+		return "--store is for the embedded server and cannot be used with --nats"
+	}
+	return ""
 }

@@ -2,10 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/algoryn/events"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestEventflow runs the program as `go run ./cmd/eventflow` would and
@@ -39,4 +45,104 @@ func TestEventflowBadFlag(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 2, run([]string{"--nope"}, &out, &errOut))
 	assert.Equal(t, 2, run([]string{"extra"}, &out, &errOut))
+}
+
+// TestEventflowBadFlagValues: flag values that parse but cannot work are
+// usage errors, reported before anything starts.
+func TestEventflowBadFlagValues(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--timeout", "0"}, "eventflow: --timeout must be positive, got 0s\n"},
+		{[]string{"--timeout", "-1s"}, "eventflow: --timeout must be positive, got -1s\n"},
+		{[]string{"--nats", "nats://127.0.0.1:1", "--store", t.TempDir()}, "eventflow: --store is for the embedded server and cannot be used with --nats\n"},
+	} {
+		var out, errOut bytes.Buffer
+		assert.Equal(t, 2, run(tc.args, &out, &errOut), "%q", tc.args)
+		assert.True(t, strings.HasPrefix(errOut.String(), tc.want), "%q: stderr:\n%s", tc.args, &errOut)
+		assert.Contains(t, errOut.String(), "Usage of eventflow", "%q", tc.args)
+		assert.Empty(t, out.String(), "%q: nothing started", tc.args)
+	}
+}
+
+// TestEventflowTinyTimeoutConsistent runs the flow with timeouts too
+// short for it to finish. Whatever is cut short, the output must agree
+// with itself: every event printed as published ("→") is counted in the
+// summary's published count, and no event printed as published is also
+// printed as not published.
+func TestEventflowTinyTimeoutConsistent(t *testing.T) {
+	for _, timeout := range []string{"50ms", "120ms", "200ms"} {
+		var out, errOut bytes.Buffer
+		code := run([]string{"--store", t.TempDir(), "--timeout", timeout}, &out, &errOut)
+		s := out.String()
+		t.Logf("--timeout %s: exit %d\n%s%s", timeout, code, s, &errOut)
+		if timeout == "50ms" {
+			assert.Equal(t, 1, code, "50ms is too short for the flow: the time ran out")
+		} else {
+			assert.Contains(t, []int{0, 1}, code, "a timeout is not a setup error")
+		}
+		if code == 1 && !strings.Contains(s, "summary:") {
+			assert.Contains(t, errOut.String(), "eventflow: time ran out (--timeout "+timeout+")")
+		}
+
+		published, unpublished := map[string]bool{}, map[string]bool{}
+		for _, line := range strings.Split(s, "\n") {
+			f := strings.Fields(line)
+			if len(f) < 4 {
+				continue
+			}
+			switch {
+			case f[1] == "→" && f[3] != "-": // "-": the poison has no ID
+				assert.False(t, published[f[3]], "%s printed as published twice", f[3])
+				published[f[3]] = true
+			case f[1] == "✗" && strings.Contains(line, "not published"):
+				unpublished[f[3]] = true
+			}
+		}
+		for id := range unpublished {
+			assert.False(t, published[id], "--timeout %s: %s printed both as published and as not published", timeout, id)
+		}
+		m := regexp.MustCompile(`summary: published (\d+),`).FindStringSubmatch(s)
+		if m == nil {
+			assert.Empty(t, published, "--timeout %s: events printed as published but no summary", timeout)
+			continue
+		}
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		assert.Equal(t, len(published), n, "--timeout %s: events printed as published vs the summary's count", timeout)
+	}
+}
+
+// TestPrinterHoldsLinesBehindPendingPublish: a consumer can receive an
+// event before its publisher hears the acknowledgement; what is printed
+// meanwhile waits behind the publish's line ("→" or "✗"), so that the
+// output reads in order.
+func TestPrinterHoldsLinesBehindPendingPublish(t *testing.T) {
+	var b bytes.Buffer
+	p := &printer{w: &b}
+	p.hop("relay", "←", events.EventTypeServiceRegistered, "0000-reg", "nothing pending")
+	assert.Equal(t, "  relay     ← service.registered    0000-reg   nothing pending\n", b.String())
+	b.Reset()
+
+	ok := events.Event{ID: "0000-ok", Type: events.EventTypeThresholdViolated}
+	alert := events.Event{ID: "0000-alert", Type: events.EventTypeAlertFired}
+	lost := events.Event{ID: "000-lost", Type: events.EventTypeRunCompleted}
+	sOK := p.publishing()
+	p.hop("beacon", "←", ok.Type, ok.ID, "got it")
+	sAlert := p.publishing() // beacon publishes an alert while pulse still waits
+	sLost := p.publishing()
+	p.hop("dashboard", "←", lost.Type, lost.ID, "got it anyway")
+	p.published(sAlert, "beacon", alert, "alert")
+	p.unpublished(sLost, "pulse", lost, "not published", fmt.Errorf("publish: %w", context.DeadlineExceeded))
+	assert.Empty(t, b.String(), "everything waits behind the first pending publish")
+	p.published(sOK, "pulse", ok, "sent")
+	p.line("summary")
+	assert.Equal(t, ""+
+		"  pulse     → threshold.violated    0000-ok    sent\n"+
+		"  beacon    ← threshold.violated    0000-ok    got it\n"+
+		"  beacon    → alert.fired           …00-alert  alert\n"+
+		"  pulse     ✗ run.completed         000-lost   not published (no acknowledgement in time; the broker may still have stored it): publish: context deadline exceeded\n"+
+		"  dashboard ← run.completed         000-lost   got it anyway\n"+
+		"summary\n", b.String())
 }
