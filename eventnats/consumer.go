@@ -210,11 +210,13 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 // after a crash or a lost acknowledgement, so handlers deduplicate on
 // [events.Event].ID when it matters.
 type Consumer struct {
-	js   jetstream.JetStream
+	js  jetstream.JetStream
+	cfg ConsumerConfig
+	log *slog.Logger
+
+	mu   sync.Mutex // guards cons and cc, which Run may change
 	cons jetstream.Consumer
 	cc   jetstream.ConsumerConfig // the durable's configuration as last set
-	cfg  ConsumerConfig
-	log  *slog.Logger
 
 	received, handled, retried, deadLettered atomic.Uint64
 }
@@ -271,7 +273,7 @@ func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig
 	if err != nil {
 		return nil, brokerErr(js, fmt.Errorf("eventnats: create consumer %s on stream %s: %w", cfg.Durable, cfg.Stream, err))
 	}
-	return &Consumer{js: js, cons: cons, cc: cc, cfg: cfg, log: cfg.Logger}, nil
+	return &Consumer{js: js, cfg: cfg, log: cfg.Logger, cons: cons, cc: cc}, nil
 }
 
 // typeSubjects returns the subjects of types under prefix, sorted and
@@ -368,7 +370,7 @@ func (c *Consumer) warnUnhandled(ctx context.Context, h events.Handler) {
 // narrow sets the durable's filter subjects to want if they differ,
 // retrying while the broker is unreachable; it returns nil without
 // having done so only when ctx is done. An error the server answers
-// (such as a missing stream) is returned.
+// (such as a missing stream) is returned. c.mu is held.
 func (c *Consumer) narrow(ctx context.Context, want []string) error {
 	if slices.Equal(filterOf(c.cc), want) {
 		return nil
@@ -440,13 +442,14 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	if err != nil {
 		return err
 	}
+	c.mu.Lock()
 	if want != nil {
-		if err := c.narrow(ctx, want); err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
+		err = c.narrow(ctx, want)
+	}
+	cons := c.cons
+	c.mu.Unlock()
+	if err != nil || ctx.Err() != nil {
+		return err
 	}
 	c.warnUnhandled(ctx, h)
 	var wg sync.WaitGroup
@@ -454,7 +457,7 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.work(ctx, w, h)
+			c.work(ctx, cons, w, h)
 		}()
 	}
 	wg.Wait()
@@ -465,10 +468,11 @@ func (c *Consumer) Run(ctx context.Context, h events.Handler) error {
 	return nil
 }
 
-// work is one worker: a jetstream Consume subscription that keeps up to
-// Batch messages pulled ahead (it re-issues pulls and recovers from
-// reconnects by itself) and hands them to h one at a time, in order.
-func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
+// work is one worker: a jetstream Consume subscription on cons that
+// keeps up to Batch messages pulled ahead (it re-issues pulls and
+// recovers from reconnects by itself) and hands them to h one at a time,
+// in order.
+func (c *Consumer) work(ctx context.Context, cons jetstream.Consumer, worker int, h events.Handler) {
 	hctx := context.WithValue(context.WithoutCancel(ctx), workerKey{}, worker)
 	_, routed := h.(*events.Router)
 	var (
@@ -493,7 +497,7 @@ func (c *Consumer) work(ctx context.Context, worker int, h events.Handler) {
 		// count of its pull requests under load and waits for missing
 		// heartbeats to pull again: a 1 s heartbeat bounds that stall to
 		// about 2 s instead of the 5 s expiry.
-		cc, err := c.cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second),
+		cc, err := cons.Consume(onMsg, jetstream.PullMaxMessages(c.cfg.Batch), jetstream.PullExpiry(5*time.Second),
 			jetstream.PullHeartbeat(time.Second), jetstream.ConsumeErrHandler(onErr))
 		if err != nil {
 			c.log.WarnContext(ctx, "eventnats: cannot pull; retrying", "consumer", c.cfg.Durable, "worker", worker, "err", brokerErr(c.js, err), "in", pause)

@@ -213,6 +213,20 @@ func TestConsumerNarrowsOnceBrokerIsBack(t *testing.T) {
 	assert.Zero(t, streamMsgs(t, env.js, DefaultDeadLetterStreamName))
 }
 
+// TestConsumerRunTwiceAtOnce: two Runs of one Consumer (each setting the
+// durable's types) share its events without a data race.
+func TestConsumerRunTwiceAtOnce(t *testing.T) {
+	env := newEnv(t)
+	c := env.consumer(t, ConsumerConfig{})
+	r1, rec1 := violationRouter()
+	r2, rec2 := violationRouter()
+	run(t, c, r1)
+	run(t, c, r2)
+	require.NoError(t, env.publisher(t).PublishBatch(context.Background(), violations(t, "v", 20)))
+	require.Eventually(t, func() bool { return c.Stats().Handled == 20 }, waitFor, 10*time.Millisecond)
+	assert.Equal(t, 20, rec1.count()+rec2.count())
+}
+
 // syncBuffer is a bytes.Buffer safe for concurrent writes by a logger.
 type syncBuffer struct {
 	mu sync.Mutex
