@@ -67,8 +67,8 @@ type ConsumerConfig struct {
 	// method) receives exactly those, unless it also has a
 	// HasFallback() bool method returning true (a Router with a
 	// [events.Router.Fallback]), in which case it receives every type; a
-	// handler that lists no types receives every type. A Router that
-	// handles no type at all is an error.
+	// handler that lists no types receives every type. A Router with
+	// neither handlers nor a fallback makes Run return an error.
 	//
 	// When Types is set it is used as it is, even if the handler does
 	// not handle some of those types: an event the handler refuses with
@@ -234,10 +234,11 @@ type ConsumerStats struct {
 // stream must exist (see [EnsureStream]).
 //
 // With cfg.Types empty, the event types the durable receives are set by
-// [Consumer.Run] from its handler: a new durable is created for every
-// type but receives nothing before Run narrows it, and an existing one
-// keeps the types it has until then, so that other processes already
-// running on it never receive types their handlers do not take.
+// [Consumer.Run] from its handler: a new durable is created with every
+// event subject, but nothing is pulled from it before Run sets them, and
+// an existing one keeps the subjects it has until then, so that other
+// processes already running on it never receive types their handlers do
+// not take.
 func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig) (*Consumer, error) {
 	if js == nil {
 		return nil, fmt.Errorf("%w: nil JetStream", ErrInvalidConfig)
