@@ -182,7 +182,7 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 //   - the handler returning an error matching [events.ErrInvalidEvent],
 //     [events.ErrInvalidPayload], [events.ErrUnknownType] or
 //     [events.ErrTypeMismatch] (the refusals of an [events.Router]), or
-//     wrapped with [Permanent], dead-letters the event at once: retrying
+//     wrapped with [events.Permanent], dead-letters the event at once: retrying
 //     cannot help (for [events.ErrUnknownType] the reason is
 //     `rejected: no handler for "<type>"`);
 //   - any other error, or a panic, negatively acknowledges it with the
@@ -658,24 +658,10 @@ func safeHandle(ctx context.Context, h events.Handler, e events.Event) (err erro
 	return h.HandleEvent(ctx, e)
 }
 
-// permanentError marks an error that retrying cannot fix.
-type permanentError struct{ err error }
-
-func (p *permanentError) Error() string { return p.err.Error() }
-func (p *permanentError) Unwrap() error { return p.err }
-
-// Permanent wraps err so that a [Consumer] dead-letters the event at once
-// instead of retrying it. Permanent(nil) is nil.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &permanentError{err}
-}
-
+// isPermanent reports whether retrying cannot help: err was made with
+// [events.Permanent], or is a refusal of an [events.Router].
 func isPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p) ||
+	return errors.Is(err, events.ErrRejected) ||
 		errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload) ||
 		errors.Is(err, events.ErrUnknownType) || errors.Is(err, events.ErrTypeMismatch)
 }

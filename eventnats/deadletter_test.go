@@ -136,8 +136,8 @@ func TestMaxDeliverDeadLetters(t *testing.T) {
 }
 
 // TestRouterRefusalDeadLettersAtOnce: an event of a type the consumer
-// asked for (ConsumerConfig.Types) that no Router handler takes, and a
-// Permanent error, are dead-lettered without retries; a panicking handler
+// asked for (ConsumerConfig.Types) that no Router handler takes, and an
+// error made with events.Permanent, are dead-lettered without retries; a panicking handler
 // is retried like an error.
 func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 	env := newEnv(t)
@@ -150,7 +150,7 @@ func TestRouterRefusalDeadLettersAtOnce(t *testing.T) {
 
 	r := events.NewRouter()
 	events.Handle(r, func(context.Context, events.Event, events.RunCompletedPayload) error {
-		return Permanent(errors.New("run belongs to a deleted project"))
+		return events.Permanent(errors.New("run belongs to a deleted project"))
 	})
 	panicked := 0
 	events.Handle(r, func(context.Context, events.Event, events.ThresholdViolatedPayload) error {

@@ -61,7 +61,7 @@ func TestDeadLetterTooLargeDropsBody(t *testing.T) {
 
 	c := env.consumer(t, ConsumerConfig{Durable: "big"})
 	stop := run(t, c, events.HandlerFunc(func(context.Context, events.Event) error {
-		return Permanent(errors.New("no room for this"))
+		return events.Permanent(errors.New("no room for this"))
 	}))
 	require.Eventually(t, func() bool { return c.Stats().DeadLettered == 1 }, waitFor, 10*time.Millisecond)
 	waitSettled(t, env, "big")

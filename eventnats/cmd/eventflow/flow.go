@@ -467,7 +467,7 @@ func beaconHandler(led *ledger, out *printer, publish publishFunc) events.Handle
 			FiredAt: time.Now().UTC(), CorrelationEventID: e.ID,
 		}, events.WithID(uuid.NewSHA1(alertNamespace, []byte(e.ID)).String()))
 		if err != nil {
-			return eventnats.Permanent(err)
+			return events.Permanent(err)
 		}
 		if err := publish(events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID),
 			"publish failed, the violation will be retried"); err != nil {
