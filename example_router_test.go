@@ -29,11 +29,15 @@ func ExampleRouter() {
 		}
 	}
 
+	// A type with no handler is refused; transports subscribe to
+	// r.Types() only, so it is not even delivered to this Router.
 	run, _ := events.New(events.SourcePulse, events.RunCompletedPayload{RunID: "r1", Service: "checkout"})
 	err := r.HandleEvent(context.Background(), run)
 	fmt.Println(errors.Is(err, events.ErrUnknownType))
+	fmt.Println(r.Types())
 	// Output:
 	// add backend checkout 10.0.0.7:8080
 	// remove backend checkout 10.0.0.7:8080
 	// true
+	// [service.deregistered service.registered]
 }
