@@ -255,6 +255,8 @@ var ceBadTests = []struct {
 	{"missing id", strings.Replace(ceValid, `"id":"id-1",`, ``, 1), "id", false, FieldErrorRequired},
 	{"null id", strings.Replace(ceValid, `"id":"id-1"`, `"id":null`, 1), "id", false, FieldErrorRequired},
 	{"empty source", strings.Replace(ceValid, `"source":"pulse"`, `"source":""`, 1), "source", false, FieldErrorRequired},
+	{"source with a space", strings.Replace(ceValid, `"source":"pulse"`, `"source":"my tool"`, 1), "source", false, FieldErrorInvalid},
+	{"source not ASCII", strings.Replace(ceValid, `"source":"pulse"`, `"source":"Pülse"`, 1), "source", false, FieldErrorInvalid},
 	{"missing type", strings.Replace(ceValid, `"type":"io.algoryn.run.completed",`, ``, 1), "type", false, FieldErrorRequired},
 	{"type without prefix", strings.Replace(ceValid, `io.algoryn.run`, `run`, 1), "type", false, FieldErrorInvalid},
 	{"type of another vendor", strings.Replace(ceValid, `io.algoryn.`, `com.example.`, 1), "type", false, FieldErrorInvalid},

@@ -87,6 +87,8 @@
 // Within a major version: type names, field names and types, constant
 // values and the wire bytes written for a given event do not change;
 // fields, types and constants may be added. Golden files in
-// testdata/golden pin the wire bytes. Any incompatible change is a
+// testdata/golden pin the wire bytes, and the exported API is committed
+// as text in the repository's api/ directory, checked by the tests, so
+// that every API change is a reviewed diff. Any incompatible change is a
 // deliberate decision recorded in CHANGELOG.md.
 package events
