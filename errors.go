@@ -7,9 +7,9 @@ import (
 )
 
 // Sentinel errors. Every error this package returns matches one of the
-// first four
-// with [errors.Is]; the details are in a [*ValidationError] or a
-// [*SyntaxError], found with [errors.As].
+// first four with [errors.Is]; the details are in a [*ValidationError] or
+// a [*SyntaxError], found with [errors.As]. [ErrRejected] is for handlers:
+// errors made with [Permanent] match it.
 var (
 	// ErrInvalidEvent means an Event's envelope (ID, Type, Source,
 	// Timestamp, Payload bytes) or its JSON is malformed.

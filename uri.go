@@ -27,9 +27,6 @@ var uriReferencePattern = func() string {
 	ls32 := `(?:` + h16 + `:` + h16 + `|` + ipv4 + `)`
 	// upTo(n) is "[ *n( h16 ":" ) h16 ]" of the grammar.
 	upTo := func(n int) string {
-		if n < 0 {
-			return ``
-		}
 		s := `(?:` + h16
 		if n > 0 {
 			s = `(?:(?:` + h16 + `:){0,` + string(rune('0'+n)) + `}` + h16
