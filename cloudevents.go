@@ -2,10 +2,10 @@ package events
 
 import (
 	"bytes"
-	"encoding/base64"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // CloudEventsSpecVersion is the CloudEvents version that [ToCloudEvent]
@@ -49,15 +49,15 @@ func ToCloudEvent(e Event) ([]byte, error) {
 	}
 	b := make([]byte, 0, len(e.ID)+len(e.Source)+len(e.Type)+len(subject)+len(e.Payload)+176)
 	b = append(b, `{"specversion":"1.0","id":`...)
-	b = appendString(b, e.ID)
+	b = jsonwire.AppendString(b, e.ID)
 	b = append(b, `,"source":`...)
-	b = appendString(b, e.Source)
+	b = jsonwire.AppendString(b, e.Source)
 	b = append(b, `,"type":"`+CloudEventsTypePrefix...)
 	b = append(b, e.Type...) // validType: [a-z0-9_.] only, nothing to escape
 	b = append(b, '"')
 	if subject != "" {
 		b = append(b, `,"subject":`...)
-		b = appendString(b, subject)
+		b = jsonwire.AppendString(b, subject)
 	}
 	b = append(b, `,"time":"`...)
 	b = e.Timestamp.UTC().AppendFormat(b, time.RFC3339Nano)
@@ -66,17 +66,10 @@ func ToCloudEvent(e Event) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// subjecter is implemented by the five payloads of this package.
-type subjecter interface{ Subject() string }
-
 // checkEvent validates e as Event.Validate does and returns the payload's
 // subject.
 func checkEvent(e *Event) (subject string, err error) {
-	p, err := e.validate()
-	if s, ok := p.(subjecter); ok && err == nil {
-		subject = s.Subject()
-	}
-	return subject, err
+	return e.validate()
 }
 
 // FromCloudEvent reads a CloudEvents 1.0 event in the structured JSON
@@ -104,10 +97,6 @@ func checkEvent(e *Event) (subject string, err error) {
 // field, the path below data such as "data.Summary.ErrorRate" (such an
 // error also matches [ErrInvalidPayload]). FromCloudEvent never panics.
 func FromCloudEvent(b []byte) (Event, error) {
-	if !utf8.Valid(b) {
-		off := invalidUTF8Offset(b)
-		return Event{}, &SyntaxError{Offset: int64(off), Detail: "invalid UTF-8"}
-	}
 	var d ceDecoder
 	if err := d.decode(b); err != nil {
 		return Event{}, err
@@ -137,112 +126,77 @@ const (
 
 var ceNames = [ceAttrs]string{"specversion", "id", "source", "type", "time", "datacontenttype", "data", "data_base64"}
 
-// ceDecoder holds the raw values of the attributes of one event.
+// ceDecoder holds the attributes of one event: the unescaped text of each
+// string attribute, and data as raw JSON.
 type ceDecoder struct {
-	raw [ceAttrs][]byte // the JSON value, nil when absent or null
-	off [ceAttrs]int    // where the value starts
+	val     [ceAttrs][]byte // nil when absent or null
+	present [ceAttrs]bool
 }
 
+// decode reads the attributes in one pass.
 func (d *ceDecoder) decode(data []byte) error {
-	fail := func(off int, field, detail string) error {
-		return &SyntaxError{Offset: int64(off), Field: field, Detail: detail}
+	r := jsonwire.NewReader(data)
+	if c := r.Peek(); c != '{' {
+		start := r.Offset()
+		if r.Skip() != nil && r.End() {
+			return &SyntaxError{Offset: int64(start), Detail: "a CloudEvent must be a JSON object, got " + jsonwire.KindOf(c)}
+		}
+		return readerError(&r, "")
 	}
-	i := skipSpace(data, 0)
-	if i >= len(data) {
-		return fail(i, "", "unexpected end of input")
-	}
-	if data[i] != '{' {
-		if end, serr := skipValue(data, i, 0); serr != nil {
-			return fail(serr.off, "", serr.detail)
-		} else if skipSpace(data, end) == len(data) {
-			return fail(i, "", "a CloudEvent must be a JSON object, got "+jsonKind(data))
+	for more := r.Object(); more; more = r.More() {
+		key, keyOff, ok := r.Key()
+		if !ok {
+			break
 		}
-		return fail(i, "", "invalid character "+quoteChar(data[i])+" looking for beginning of value")
-	}
-	var seen [ceAttrs]bool
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return d.end(data, i+1)
-	}
-	for {
-		if i >= len(data) {
-			return fail(i, "", "unexpected end of input")
-		}
-		if data[i] != '"' {
-			return fail(i, "", "invalid character "+quoteChar(data[i])+" looking for beginning of object key string")
-		}
-		keyStart := i
-		end, serr := skipString(data, i)
-		if serr != nil {
-			return fail(serr.off, "", serr.detail)
-		}
-		key, _ := unquote(data[keyStart:end]) // checked by skipString
-		i = skipSpace(data, end)
-		if i >= len(data) {
-			return fail(i, "", "unexpected end of input")
-		}
-		if data[i] != ':' {
-			return fail(i, "", "invalid character "+quoteChar(data[i])+" after object key")
-		}
-		i = skipSpace(data, i+1)
-		attr := -1
-		for a, name := range ceNames {
-			if string(key) == name {
-				attr = a
+		attr := ceAttr(key)
+		if attr < 0 {
+			if r.Skip() == nil {
 				break
 			}
+			continue
 		}
-		name := ""
-		if attr >= 0 {
-			name = ceNames[attr]
-			if seen[attr] {
-				return fail(keyStart, name, "duplicate key")
-			}
-			seen[attr] = true
+		name := ceNames[attr]
+		if d.present[attr] {
+			return &SyntaxError{Offset: int64(keyOff), Field: name, Detail: "duplicate key"}
 		}
-		end, serr = skipValue(data, i, 0)
-		if serr != nil {
-			return fail(serr.off, name, serr.detail)
-		}
-		if attr >= 0 && data[i] != 'n' { // null counts as absent
-			if attr != ceData && data[i] != '"' {
-				return fail(i, name, "must be a JSON string, got "+jsonKind(data[i:end]))
-			}
-			d.raw[attr], d.off[attr] = data[i:end], i
-		}
-		i = skipSpace(data, end)
-		if i >= len(data) {
-			return fail(i, "", "unexpected end of input")
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case '}':
-			return d.end(data, i+1)
+		c, off := r.Peek(), r.Offset()
+		switch {
+		case c == 'n' && r.Null(): // null counts as absent
+			continue
+		case attr == ceData:
+			d.val[attr] = r.Skip()
+		case c == '"':
+			d.val[attr], _ = r.Str()
 		default:
-			return fail(i, "", "invalid character "+quoteChar(data[i])+" after object key:value pair")
+			if r.Skip() != nil {
+				return &SyntaxError{Offset: int64(off), Field: name, Detail: "must be a JSON string, got " + jsonwire.KindOf(c)}
+			}
 		}
+		if r.Err != nil {
+			return readerError(&r, name)
+		}
+		d.present[attr] = true
 	}
-}
-
-func (d *ceDecoder) end(data []byte, i int) error {
-	if i = skipSpace(data, i); i < len(data) {
-		return &SyntaxError{Offset: int64(i), Detail: "invalid character " + quoteChar(data[i]) + " after top-level value"}
+	if r.Err != nil || !r.End() {
+		return readerError(&r, "")
 	}
 	return nil
 }
 
-// text returns the contents of the string value of attribute a, which
-// decode has checked to be a well-formed JSON string, or nil when it is
-// absent. Without escapes it points into the input.
-func (d *ceDecoder) text(a int) []byte {
-	raw := d.raw[a]
-	if raw == nil {
-		return nil
+// ceAttr returns the index of the attribute named key in ceNames, or -1.
+// Names are case-sensitive.
+func ceAttr(key []byte) int {
+	for a, name := range ceNames {
+		if string(key) == name {
+			return a
+		}
 	}
-	s, _ := unquote(raw) // checked by skipString; escapes cannot fail
-	return s
+	return -1
 }
+
+// text returns the text of the string attribute a, or nil when it is
+// absent. Without escapes it points into the input.
+func (d *ceDecoder) text(a int) []byte { return d.val[a] }
 
 // event checks the attributes and builds the event, collecting every
 // attribute problem at once.
@@ -250,7 +204,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 	var fe fieldErrors
 	var e Event
 	switch v := d.text(ceSpecVersion); {
-	case d.raw[ceSpecVersion] == nil:
+	case !d.present[ceSpecVersion]:
 		fe.required("specversion")
 	case string(v) != CloudEventsSpecVersion:
 		fe.add("specversion", FieldErrorNotSupported, string(v), `must be "`+CloudEventsSpecVersion+`"`)
@@ -276,7 +230,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 			fe.add("type", FieldErrorInvalid, string(t), `must be "`+CloudEventsTypePrefix+`" then lowercase words of [a-z0-9_] joined by single dots`)
 		}
 	}
-	if raw := d.raw[ceTime]; raw == nil {
+	if !d.present[ceTime] {
 		fe.required("time")
 	} else {
 		var ts time.Time
@@ -286,44 +240,34 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 			e.Timestamp = ts.UTC()
 		}
 	}
-	if d.raw[ceContentType] != nil {
-		if ct := d.text(ceContentType); !isJSONContentType(string(ct)) {
+	if d.present[ceContentType] {
+		if ct := d.text(ceContentType); !IsJSONContentType(string(ct)) {
 			fe.add("datacontenttype", FieldErrorNotSupported, string(ct), "must be application/json or another JSON media type")
 		}
 	}
-	data, b64 := d.raw[ceData], d.raw[ceDataBase64]
+	data, b64 := d.val[ceData], d.val[ceDataBase64]
 	switch {
-	case data != nil && b64 != nil:
+	case d.present[ceData] && d.present[ceDataBase64]:
 		fe.add("data_base64", FieldErrorInvalid, nil, "must not be given together with data")
-	case data != nil:
+	case d.present[ceData]:
 		if data[0] != '{' {
-			fe.add("data", FieldErrorInvalid, jsonKind(data), "must be a JSON object")
-		} else if len(data) > MaxPayloadBytes {
-			fe.add("data", FieldErrorTooLarge, len(data), "must be at most 1048576 bytes (MaxPayloadBytes)")
+			fe.add("data", FieldErrorInvalid, jsonwire.KindOf(data[0]), "must be a JSON object")
+		} else if f := payloadSizeProblem(len(data)); f != nil {
+			fe.add("data", f.Kind, f.BadValue, f.Detail)
 		} else {
 			e.Payload = append([]byte(nil), data...)
 		}
-	case b64 != nil:
-		s, _ := unquote(b64)
-		if n := base64.StdEncoding.DecodedLen(len(s)); n > MaxPayloadBytes+2 {
-			fe.add("data", FieldErrorTooLarge, n, "must be at most 1048576 bytes (MaxPayloadBytes)")
-			break
-		}
-		p := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
-		n, err := base64.StdEncoding.Decode(p, s)
+	case d.present[ceDataBase64]:
+		p, f, err := base64Payload(b64)
 		switch {
 		case err != nil:
 			fe.add("data_base64", FieldErrorInvalid, nil, "must be base64 (RFC 4648, with padding): "+err.Error())
-		case n > MaxPayloadBytes:
-			fe.add("data", FieldErrorTooLarge, n, "must be at most 1048576 bytes (MaxPayloadBytes)")
-		case n == 0:
+		case f != nil:
+			fe.add("data", f.Kind, f.BadValue, f.Detail)
+		case p == nil:
 			fe.required("data")
 		default:
-			if kind := jsonKind(p[:n]); kind != "object" {
-				fe.add("data", FieldErrorInvalid, kind, "must be a JSON object")
-				break
-			}
-			e.Payload = p[:n]
+			e.Payload = p
 		}
 	default:
 		fe.required("data")
@@ -371,31 +315,4 @@ func ceFieldName(f string) string {
 		return name
 	}
 	return f
-}
-
-// isJSONContentType reports whether the media type ct (a CloudEvents
-// datacontenttype value) is JSON: application/json, text/json,
-// or a type with the structured syntax suffix "+json" such as
-// application/cloudevents+json. Case and parameters (";charset=utf-8")
-// are ignored.
-func isJSONContentType(ct string) bool {
-	mt := mediaType(ct)
-	return mt == "application/json" || mt == "text/json" ||
-		(strings.HasSuffix(mt, "+json") && strings.IndexByte(mt, '/') > 0)
-}
-
-// mediaType returns the media type of a Content-Type value in lower case,
-// without parameters or surrounding white space: "Application/JSON;
-// charset=utf-8" gives "application/json".
-func mediaType(ct string) string {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	ct = strings.TrimSpace(ct)
-	for i := 0; i < len(ct); i++ {
-		if c := ct[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(ct)
-		}
-	}
-	return ct
 }

@@ -246,7 +246,7 @@ var ceBadTests = []struct {
 	{"bad key", `{id:"a"}`, "", true, ""},
 	{"no colon", `{"id" "a"}`, "", true, ""},
 	{"bad separator", `{"id":"a";}`, "", true, ""},
-	{"invalid UTF-8", "{\"id\":\"\xff\"}", "", true, ""},
+	{"invalid UTF-8", "{\"id\":\"\xff\"}", "id", true, ""},
 	{"duplicate id", `{"id":"a","id":"b"}`, "id", true, ""},
 	{"id not string", strings.Replace(ceValid, `"id":"id-1"`, `"id":1`, 1), "id", true, ""},
 	{"time not string", strings.Replace(ceValid, `"time":"2026-05-01T12:00:00Z"`, `"time":true`, 1), "time", true, ""},

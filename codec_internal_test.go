@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // The hand-written codecs must agree with encoding/json: the scanner with
@@ -46,8 +48,8 @@ func FuzzScanner(f *testing.F) {
 }
 
 func checkScanner(t *testing.T, data []byte) {
-	want := json.Valid(data)
-	got := jsonKind(data) != "invalid JSON"
+	want := json.Valid(data) && utf8.Valid(data) // strings must be UTF-8 here
+	got := jsonwire.Kind(data) != "invalid JSON"
 	if got != want {
 		t.Fatalf("scanner says valid=%v, encoding/json says %v, for %q", got, want, data)
 	}
@@ -66,29 +68,40 @@ func FuzzPayloadDecoders(f *testing.F) {
 	f.Fuzz(checkDecoders)
 }
 
+// checkDecoders decodes data as the payload of every type of the
+// generated table, with the generated decoder and with encoding/json.
 func checkDecoders(t *testing.T, data []byte) {
-	if !utf8.Valid(data) || jsonKind(data) != "object" {
+	if !utf8.Valid(data) || jsonwire.Kind(data) != "object" {
 		return // refused before decoding; covered elsewhere
 	}
-	checkDecoder[RunCompletedPayload](t, data)
-	checkDecoder[ServiceRegisteredPayload](t, data)
-	checkDecoder[ServiceDeregisteredPayload](t, data)
-	checkDecoder[ThresholdViolatedPayload](t, data)
-	checkDecoder[AlertFiredPayload](t, data)
+	for _, k := range payloadTable {
+		typ := reflect.TypeOf(k.zero)
+		want := reflect.New(typ)
+		got := reflect.New(typ)
+		errWant := json.Unmarshal(data, want.Interface())
+		var d payloadDecoder
+		errGot := d.read(k.typ, data, got.Interface().(ownPayloadPtr))
+		inUTC(want.Elem()) // on purpose: times are read into UTC
+		if (errWant == nil) != (errGot == nil) {
+			t.Fatalf("%s from %q: encoding/json error %v, ours %v", typ, data, errWant, errGot)
+		}
+		if errWant == nil && !reflect.DeepEqual(want.Interface(), got.Interface()) {
+			t.Fatalf("%s from %q:\nencoding/json %+v\nours          %+v", typ, data, want.Elem(), got.Elem())
+		}
+	}
 }
 
-func checkDecoder[P Payload](t *testing.T, data []byte) {
-	var want, got P
-	errWant := json.Unmarshal(data, &want)
-	errGot := decodePayloadJSON(got.EventType(), data, &got)
-	if a, ok := any(&want).(*AlertFiredPayload); ok {
-		a.FiredAt = a.FiredAt.UTC() // on purpose: times are read into UTC
-	}
-	if (errWant == nil) != (errGot == nil) {
-		t.Fatalf("%T from %q: encoding/json error %v, ours %v", got, data, errWant, errGot)
-	}
-	if errWant == nil && !reflect.DeepEqual(want, got) {
-		t.Fatalf("%T from %q:\nencoding/json %+v\nours          %+v", got, data, want, got)
+// inUTC converts every time.Time in the struct v to UTC.
+func inUTC(v reflect.Value) {
+	for i := 0; i < v.NumField(); i++ {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Struct:
+			if tm, ok := f.Interface().(time.Time); ok {
+				f.Set(reflect.ValueOf(tm.UTC()))
+			} else {
+				inUTC(f)
+			}
+		}
 	}
 }
 
@@ -104,6 +117,9 @@ func FuzzPayloadEncoders(f *testing.F) {
 	f.Fuzz(checkEncoders)
 }
 
+// checkEncoders fills every payload of the generated table from the
+// inputs, by reflection, and compares the generated encoder's bytes with
+// encoding/json's.
 func checkEncoders(t *testing.T, s1, s2 string, i1, i2 int64, f1, f2, f3 float64) {
 	if !utf8.ValidString(s1) || !utf8.ValidString(s2) {
 		return // Validate refuses these before encoding
@@ -113,32 +129,64 @@ func checkEncoders(t *testing.T, s1, s2 string, i1, i2 int64, f1, f2, f3 float64
 			return // Validate refuses these before encoding
 		}
 	}
-	payloads := []Payload{
-		RunCompletedPayload{RunID: s1, Service: s2, Passed: i1%2 == 0, Duration: time.Duration(i1),
-			Summary: RunSummary{Total: i1, Failed: i2, RPS: f1, ErrorRate: f2, P99Ms: f3}},
-		ServiceRegisteredPayload{Name: s1, Address: s2, Tags: map[string]string{s1: s2, s2: s1, "z": ""}},
-		ServiceDeregisteredPayload{Name: s2, Address: s1},
-		ThresholdViolatedPayload{Service: s1, Source: s2, Description: s1 + s2, Actual: f1, Limit: f2},
-		AlertFiredPayload{AlertID: s1, RuleID: s2, RuleName: s1, Severity: Severity(s2), Service: s1, Summary: s2,
-			FiredAt: time.Unix(i1%(1<<35), i2%1e9).In(time.FixedZone("x", int(i2%86400))), Labels: map[string]string{s2: s1},
-			CorrelationEventID: s1},
-	}
-	for _, p := range payloads {
-		plain := p
-		if a, ok := p.(AlertFiredPayload); ok {
-			a.FiredAt = a.FiredAt.UTC() // on purpose: times are written in UTC
-			plain = a
+	src := &fuzzValues{strs: []string{s1, s2}, ints: []int64{i1, i2}, floats: []float64{f1, f2, f3}}
+	for _, k := range payloadTable {
+		v := reflect.New(reflect.TypeOf(k.zero)).Elem()
+		src.fill(v)
+		p := v.Interface().(ownPayload)
+		plain := reflect.New(v.Type()).Elem()
+		plain.Set(v)
+		inUTC(plain) // on purpose: times are written in UTC
+		want, errWant := json.Marshal(plain.Interface())
+		if errWant != nil {
+			t.Fatalf("%T: encoding/json error %v", p, errWant)
 		}
-		want, errWant := json.Marshal(plain)
-		got, known, errGot := appendPayload(nil, p)
-		if !known {
-			t.Fatalf("%T is not encoded by hand", p)
-		}
-		if (errWant == nil) != (errGot == nil) {
-			t.Fatalf("%T: encoding/json error %v, ours %v", p, errWant, errGot)
-		}
-		if string(want) != string(got) {
+		if got := p.appendJSON(nil); string(want) != string(got) {
 			t.Fatalf("%T:\nencoding/json %s\nours          %s", p, want, got)
 		}
+	}
+}
+
+// fuzzValues fills struct fields with its values in turn.
+type fuzzValues struct {
+	strs   []string
+	ints   []int64
+	floats []float64
+	n      int
+}
+
+func (s *fuzzValues) fill(v reflect.Value) {
+	s.n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s.strs[s.n%len(s.strs)])
+	case reflect.Bool:
+		v.SetBool(s.ints[s.n%len(s.ints)]%2 == 0)
+	case reflect.Int64:
+		v.SetInt(s.ints[s.n%len(s.ints)])
+	case reflect.Float64:
+		v.SetFloat(s.floats[s.n%len(s.floats)])
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		for _, k := range s.strs {
+			m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(s.strs[(s.n+len(k))%len(s.strs)]))
+		}
+		v.Set(m)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			i1, i2 := s.ints[0], s.ints[len(s.ints)-1]
+			// Years 0000-9999 only: Validate refuses the others.
+			tm := time.Unix(i1%253402300799, i2%1e9).In(time.FixedZone("x", int(i2%86400)))
+			if y := tm.UTC().Year(); y < 0 || y > 9999 {
+				tm = time.Unix(0, 0)
+			}
+			v.Set(reflect.ValueOf(tm))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			s.fill(v.Field(i))
+		}
+	default:
+		panic("fuzzValues: no filler for " + v.Type().String())
 	}
 }

@@ -1,9 +1,11 @@
 package events
 
 import (
+	"encoding/json"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // Decode returns the payload of e as a P, checked:
@@ -19,20 +21,35 @@ import (
 // fields. P must be a concrete payload type such as [RunCompletedPayload];
 // for code that handles every type, use [DecodePayload].
 func Decode[P Payload](e Event) (P, error) {
-	var zero P
+	var p P
+	if own, ok := any(&p).(ownPayloadPtr); ok { // one of this package's payloads
+		if want := own.EventType(); e.Type != want {
+			return p, &mismatchError{got: e.Type, want: want}
+		}
+		var d payloadDecoder
+		if err := d.read(e.Type, e.Payload, own); err != nil {
+			return p, err
+		}
+		own.validate(&d.fe)
+		if err := d.fe.err(e.Type, false); err != nil {
+			var zero P
+			return zero, err
+		}
+		return p, nil
+	}
 	want, err := payloadType[P]()
 	if err != nil {
-		return zero, err
+		return p, err
 	}
 	if e.Type != want {
-		return zero, &mismatchError{got: e.Type, want: want}
+		return p, &mismatchError{got: e.Type, want: want}
 	}
-	var p P
-	if err := unmarshalPayload(e.Type, e.Payload, &p); err != nil {
-		return zero, err
+	if err := decodeWithJSON(e.Type, e.Payload, &p); err != nil {
+		return p, err
 	}
 	if v, ok := any(p).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
+			var zero P
 			return zero, err
 		}
 	}
@@ -48,72 +65,90 @@ func Decode[P Payload](e Event) (P, error) {
 // For a type that is not in [Types] it returns an error matching
 // [ErrUnknownType].
 func DecodePayload(e Event) (Payload, error) {
-	p, err := decodeKnown(e)
-	if err != nil {
+	k := kindOf(e.Type)
+	if k == nil {
+		return nil, &unknownTypeError{t: e.Type}
+	}
+	var d payloadDecoder
+	if err := d.start(e.Type, e.Payload); err != nil {
 		return nil, err
 	}
-	var fe fieldErrors
-	validatePayload(p, &fe)
-	if err := fe.err(e.Type, false); err != nil {
+	p, _ := k.check(&d, true)
+	if err := d.result(e.Type); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// decodeKnown unmarshals the payload of one of the known types without
+// read decodes data, the payload of an event of type t, into p, without
 // validating it.
-func decodeKnown(e Event) (Payload, error) {
-	switch e.Type {
-	case EventTypeRunCompleted:
-		return unmarshalAs[RunCompletedPayload](e)
-	case EventTypeServiceRegistered:
-		return unmarshalAs[ServiceRegisteredPayload](e)
-	case EventTypeServiceDeregistered:
-		return unmarshalAs[ServiceDeregisteredPayload](e)
-	case EventTypeThresholdViolated:
-		return unmarshalAs[ThresholdViolatedPayload](e)
-	case EventTypeAlertFired:
-		return unmarshalAs[AlertFiredPayload](e)
+func (d *payloadDecoder) read(t EventType, data []byte, p ownPayloadPtr) error {
+	if err := d.start(t, data); err != nil {
+		return err
 	}
-	return nil, &unknownTypeError{t: e.Type}
+	p.decodeJSON(d)
+	d.decoded()
+	return d.result(t)
 }
 
-func unmarshalAs[P Payload](e Event) (Payload, error) {
-	var p P
-	if err := unmarshalPayload(e.Type, e.Payload, &p); err != nil {
-		return nil, err
+// start applies the size rule of payloadProblem to data and positions d at
+// its opening brace. Data that is not an object gives the error Decode
+// returns: a *ValidationError, or a *SyntaxError for malformed JSON.
+func (d *payloadDecoder) start(t EventType, data []byte) error {
+	if f := payloadSizeProblem(len(data)); f != nil {
+		return &ValidationError{Type: t, Fields: []*FieldError{f}}
 	}
-	return p, nil
+	d.r = jsonwire.NewReader(data)
+	if c := d.r.Peek(); c != '{' {
+		d.r.Skip()
+		d.r.End()
+		if d.r.Err != nil {
+			return d.syntaxError()
+		}
+		return &ValidationError{Type: t, Fields: []*FieldError{payloadShapeProblem(c, nil)}}
+	}
+	return nil
 }
 
-// unmarshalPayload checks that data is one JSON object of valid UTF-8
-// within MaxPayloadBytes, then decodes it into v, turning every problem
-// into one of this package's errors, with the field named.
-func unmarshalPayload(t EventType, data []byte, v any) error {
+// result returns the error of a decoded payload: the first syntax error,
+// or every field problem, or nil.
+func (d *payloadDecoder) result(t EventType) error {
+	if d.r.Err != nil {
+		return d.syntaxError()
+	}
+	return d.fe.err(t, false)
+}
+
+func (d *payloadDecoder) syntaxError() *SyntaxError {
+	return &SyntaxError{Offset: int64(d.r.Err.Off), Field: "Payload", Detail: d.r.Err.Detail, payload: true}
+}
+
+// decodeWithJSON decodes a payload type of another package with
+// encoding/json, after the payload-bytes rule, naming the field of a type
+// error.
+func decodeWithJSON(t EventType, data []byte, v any) error {
+	var d payloadDecoder
+	if err := d.start(t, data); err != nil {
+		return err
+	}
+	d.r.Skip()
+	if !d.r.End() {
+		return d.syntaxError()
+	}
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
 	var fe fieldErrors
-	switch {
-	case len(data) == 0:
-		fe.required("Payload")
-		return fe.err(t, false)
-	case len(data) > MaxPayloadBytes:
-		fe.add("Payload", FieldErrorTooLarge, len(data), "must be at most 1048576 bytes (MaxPayloadBytes)")
-		return fe.err(t, false)
-	case !utf8.Valid(data):
-		off := invalidUTF8Offset(data)
-		return &SyntaxError{Offset: int64(off), Field: "Payload", Detail: "invalid UTF-8", payload: true}
-	}
-	end, serr := skipValue(data, 0, 0)
-	if serr == nil && skipSpace(data, end) != len(data) {
-		serr = &scanError{skipSpace(data, end), "invalid character " + quoteChar(data[skipSpace(data, end)]) + " after top-level value"}
-	}
-	if serr != nil {
-		return &SyntaxError{Offset: int64(serr.off), Field: "Payload", Detail: serr.detail, payload: true}
-	}
-	if start := skipSpace(data, 0); data[start] != '{' {
-		fe.add("Payload", FieldErrorInvalid, jsonKind(data), "must be a JSON object")
+	if typeErr, ok := err.(*json.UnmarshalTypeError); ok {
+		field := typeErr.Field
+		if field == "" {
+			field = "Payload"
+		}
+		fe.add(field, FieldErrorInvalid, typeErr.Value, "must be a JSON value of Go type "+typeErr.Type.String())
 		return fe.err(t, false)
 	}
-	return decodePayloadJSON(t, data, v)
+	return &SyntaxError{Field: "Payload", Detail: "cannot decode", Err: err, payload: true}
 }
 
 // payloadType returns the event type that the payload type P belongs to.

@@ -70,16 +70,6 @@ const (
 	EventTypeAlertFired EventType = "alert.fired"
 )
 
-// knownTypes lists the types this version defines, in the order of
-// [Types]. It is never handed out, so callers cannot change it.
-var knownTypes = [...]EventType{
-	EventTypeRunCompleted,
-	EventTypeThresholdViolated,
-	EventTypeServiceRegistered,
-	EventTypeServiceDeregistered,
-	EventTypeAlertFired,
-}
-
 // Types returns the event types this version of the package defines, in a
 // stable order: run.completed, threshold.violated, service.registered,
 // service.deregistered, alert.fired. The slice is a fresh copy each call.
@@ -92,14 +82,7 @@ func Types() []EventType {
 // Known reports whether t is one of the types in [Types]. An unknown but
 // well-formed type is still a valid [Event]; only [Decode] and
 // [DecodePayload] refuse it.
-func (t EventType) Known() bool {
-	for _, k := range knownTypes {
-		if t == k {
-			return true
-		}
-	}
-	return false
-}
+func (t EventType) Known() bool { return kindOf(t) != nil }
 
 // String returns the type as written on the wire.
 func (t EventType) String() string { return string(t) }

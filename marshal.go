@@ -2,7 +2,8 @@ package events
 
 import (
 	"time"
-	"unicode/utf8"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // MarshalJSON writes the event in the canonical wire form:
@@ -18,7 +19,23 @@ import (
 // is not valid UTF-8, the Timestamp's year (in UTC) is outside 0000–9999,
 // or the Payload is not a JSON object of at most [MaxPayloadBytes]; so it
 // never writes what [Event.UnmarshalJSON] would refuse.
+//
+// [Event.AppendJSON] does the same into a buffer of the caller's.
 func (e Event) MarshalJSON() ([]byte, error) {
+	b, err := e.AppendJSON(nil)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// AppendJSON appends the event's wire form, exactly as [Event.MarshalJSON]
+// writes it and with the same checks, to dst and returns the extended
+// buffer. On error dst is returned unchanged with the error. It is the
+// entry point for transports: unlike [encoding/json.Marshal], which
+// validates and compacts a Marshaler's output again, it writes the bytes
+// once, and it can reuse a buffer.
+func (e Event) AppendJSON(dst []byte) ([]byte, error) {
 	var fe fieldErrors
 	text(&fe, "ID", e.ID)
 	text(&fe, "Type", string(e.Type))
@@ -27,29 +44,36 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if y := ts.Year(); y < 0 || y > 9999 {
 		fe.add("Timestamp", FieldErrorOutOfRange, ts.Format(time.RFC3339Nano), "must have a year from 0000 to 9999")
 	}
-	if len(e.Payload) > MaxPayloadBytes {
-		fe.add("Payload", FieldErrorTooLarge, len(e.Payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
-	} else if len(e.Payload) > 0 {
-		if !utf8.Valid(e.Payload) {
-			fe.add("Payload", FieldErrorInvalid, nil, "must be valid UTF-8")
-		} else if kind := jsonKind(e.Payload); kind != "object" {
-			fe.add("Payload", FieldErrorInvalid, kind, "must be a JSON object")
+	if len(e.Payload) > 0 {
+		if f := payloadProblem(e.Payload); f != nil {
+			fe.list = append(fe.list, f)
 		}
 	}
 	if err := fe.err(e.Type, true); err != nil {
-		return nil, err
+		return dst, err
 	}
-	return e.appendJSON(make([]byte, 0, len(e.ID)+len(e.Type)+len(e.Source)+len(e.Payload)+96), ts), nil
+	if cap(dst)-len(dst) < e.jsonSize() {
+		grown := make([]byte, len(dst), len(dst)+e.jsonSize())
+		copy(grown, dst)
+		dst = grown
+	}
+	return e.appendJSON(dst, ts), nil
+}
+
+// jsonSize is the length of the wire form of an event with no character
+// to escape.
+func (e *Event) jsonSize() int {
+	return len(e.ID) + len(e.Type) + len(e.Source) + len(e.Payload) + 96
 }
 
 // appendJSON appends the canonical form; the fields are already checked.
 func (e *Event) appendJSON(b []byte, ts time.Time) []byte {
 	b = append(b, `{"ID":`...)
-	b = appendString(b, e.ID)
+	b = jsonwire.AppendString(b, e.ID)
 	b = append(b, `,"Type":`...)
-	b = appendString(b, string(e.Type))
+	b = jsonwire.AppendString(b, string(e.Type))
 	b = append(b, `,"Source":`...)
-	b = appendString(b, e.Source)
+	b = jsonwire.AppendString(b, e.Source)
 	b = append(b, `,"Timestamp":"`...)
 	b = ts.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","Payload":`...)
@@ -59,52 +83,4 @@ func (e *Event) appendJSON(b []byte, ts time.Time) []byte {
 		b = append(b, e.Payload...)
 	}
 	return append(b, '}')
-}
-
-// appendString appends s as a JSON string, escaped exactly as
-// encoding/json escapes it (HTML-safe). s must be valid UTF-8.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // Option changes how [New] builds an event.
@@ -67,11 +69,18 @@ func newEvent(source string, p Payload, opts []Option) (Event, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	p, isNil := pointee(p)
+	own, isOwn := p.(ownPayload)
+	if _, isPtr := p.(ownPayloadPtr); isPtr {
+		isOwn = false // a pointer to one of them: see pointee
+	}
 	var fe fieldErrors
-	if isNil {
-		fe.add("Payload", FieldErrorRequired, nil, "must not be a nil pointer")
-		return Event{}, fe.err("", false)
+	if !isOwn {
+		var isNil bool
+		if p, isNil = pointee(p); isNil {
+			fe.add("Payload", FieldErrorRequired, nil, "must not be a nil pointer")
+			return Event{}, fe.err("", false)
+		}
+		own, isOwn = p.(ownPayload)
 	}
 	t := safeEventType(p)
 	if o.hasID {
@@ -91,33 +100,27 @@ func newEvent(source string, p Payload, opts []Option) (Event, error) {
 	if err := fe.err(t, true); err != nil {
 		return Event{}, err
 	}
-	if v, ok := any(p).(interface{ Validate() error }); ok {
-		if err := v.Validate(); err != nil {
-			if !errors.Is(err, ErrInvalidPayload) {
-				err = fmt.Errorf("%w (%s): %w", ErrInvalidPayload, t, err)
-			}
+	var payload []byte
+	if isOwn {
+		own.validate(&fe)
+		if err := fe.err(t, false); err != nil {
 			return Event{}, err
 		}
-	}
-	payload, own, err := appendPayload(make([]byte, 0, 256), p)
-	if !own {
-		if t.Known() {
+		payload = own.appendJSON(make([]byte, 0, 256))
+	} else {
+		if kindOf(t) != nil {
 			// Only the package's struct may carry a known type, or the
 			// event would fail its own Validate on the consumer's side.
 			fe.add("Type", FieldErrorInvalid, string(t), fmt.Sprintf("is a type of this package; its payload must be the package's struct, not %T", p))
 			return Event{}, fe.err(t, false)
 		}
-		payload, err = json.Marshal(p)
+		var err error
+		if payload, err = encodeOther(t, p); err != nil {
+			return Event{}, err
+		}
 	}
-	if err != nil {
-		return Event{}, fmt.Errorf("%w (%s): Payload: cannot be encoded as JSON: %w", ErrInvalidPayload, t, err)
-	}
-	if len(payload) > MaxPayloadBytes {
-		fe.add("Payload", FieldErrorTooLarge, len(payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
-		return Event{}, fe.err(t, false)
-	}
-	if payload[0] != '{' {
-		fe.add("Payload", FieldErrorInvalid, jsonKind(payload), "must encode as a JSON object")
+	if f := payloadSizeProblem(len(payload)); f != nil {
+		fe.list = append(fe.list, f)
 		return Event{}, fe.err(t, false)
 	}
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
@@ -132,6 +135,30 @@ func newEvent(source string, p Payload, opts []Option) (Event, error) {
 		e.Timestamp = time.Now().Round(0).UTC()
 	}
 	return e, nil
+}
+
+// encodeOther validates and encodes a payload type of another package:
+// its Validate method, if any, then encoding/json, which must give an
+// object.
+func encodeOther(t EventType, p Payload) ([]byte, error) {
+	if v, ok := p.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			if !errors.Is(err, ErrInvalidPayload) {
+				err = fmt.Errorf("%w (%s): %w", ErrInvalidPayload, t, err)
+			}
+			return nil, err
+		}
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s): Payload: cannot be encoded as JSON: %w", ErrInvalidPayload, t, err)
+	}
+	if payload[0] != '{' && len(payload) <= MaxPayloadBytes {
+		var fe fieldErrors
+		fe.add("Payload", FieldErrorInvalid, jsonwire.KindOf(payload[0]), "must encode as a JSON object")
+		return nil, fe.err(t, false)
+	}
+	return payload, nil
 }
 
 // pointee returns the payload p points to when p is a pointer to a type

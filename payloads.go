@@ -2,6 +2,8 @@ package events
 
 import "time"
 
+//go:generate go run ./internal/cmd/eventgen
+
 // Payload is implemented by every typed payload struct. It binds a payload
 // to the [EventType] it travels under, so that [New] can derive the type and
 // [Decode] can refuse a mismatch.
@@ -9,36 +11,40 @@ import "time"
 // The five payloads of this package implement it with value receivers. A
 // payload type of your own may implement it too; if it also has a
 // Validate() error method, [New] calls it.
+//
+// This file is the one description of the five payloads. On the wire each
+// payload is a JSON object whose keys are the Go field names, in field
+// order. A field's "events" struct tag states its rules (required, min,
+// max, hostport, unit) and which field is the event's subject; go
+// generate derives from the structs, their doc comments and their tags the
+// JSON encoders and decoders, the Validate and Subject methods, the table
+// of event types and the JSON Schemas (see internal/cmd/eventgen). Every
+// string must also be valid UTF-8, every float finite and every map key
+// not empty.
 type Payload interface {
 	// EventType returns the type of the events that carry this payload.
 	EventType() EventType
 }
 
-// RunCompletedPayload is the payload for EventTypeRunCompleted.
-// Emitted by Pulse at the end of every test run.
-//
-// Wire keys are the field names. Required: RunID and Service.
+// RunCompletedPayload is the payload of run.completed, emitted by Pulse at
+// the end of every test run.
 type RunCompletedPayload struct {
 	// RunID identifies the run in Pulse: the ID Pulse gave the load test,
 	// under which its full results are kept.
-	// Wire key "RunID". Required.
-	RunID string
+	RunID string `events:"required"`
 
 	// Service is the name of the service that was tested.
-	// Wire key "Service". Required.
-	Service string
+	Service string `events:"required,subject"`
 
 	// Passed indicates whether all thresholds were met.
-	// Wire key "Passed".
 	Passed bool
 
-	// Duration is the total run time.
-	// Wire key "Duration": an integer number of nanoseconds, at least 0.
-	Duration time.Duration
+	// Duration is the total run time, an integer number of nanoseconds on
+	// the wire.
+	Duration time.Duration `events:"min=0,unit=nanoseconds"`
 
-	// Summary contains key metrics for quick evaluation.
-	// Full metrics stay in Pulse, under RunID.
-	// Wire key "Summary".
+	// Summary contains key metrics for quick evaluation. Full metrics stay
+	// in Pulse, under RunID.
 	Summary RunSummary
 }
 
@@ -46,88 +52,71 @@ type RunCompletedPayload struct {
 // It is intentionally compact — enough for alerting and dashboards
 // without carrying Pulse's full metrics of the run.
 //
-// Every float must be finite (no NaN or ±Inf). The zero value is a valid
-// summary of a run that sent nothing.
+// The zero value is a valid summary of a run that sent nothing.
 type RunSummary struct {
-	// Total is the number of requests sent. Wire key "Total"; at least 0.
-	Total int64
-	// Failed is the number of requests that failed. Wire key "Failed";
-	// from 0 to Total.
-	Failed int64
-	// RPS is the mean throughput in requests per second. Wire key "RPS";
-	// at least 0.
-	RPS float64
+	// Total is the number of requests sent.
+	Total int64 `events:"min=0,unit=requests"`
+	// Failed is the number of requests that failed, at most Total.
+	Failed int64 `events:"min=0,max=Total,unit=requests"`
+	// RPS is the mean throughput.
+	RPS float64 `events:"min=0,unit=requests per second"`
 	// ErrorRate is Failed/Total as a fraction, not a percentage.
-	// Wire key "ErrorRate"; within [0,1].
-	ErrorRate float64
-	P99Ms     float64 // P99 latency in milliseconds. Wire key "P99Ms"; at least 0.
+	ErrorRate float64 `events:"min=0,max=1,unit=fraction"`
+	// P99Ms is the 99th percentile latency.
+	P99Ms float64 `events:"min=0,unit=milliseconds"`
 }
 
-// ServiceRegisteredPayload is the payload for EventTypeServiceRegistered.
-// Emitted by Deploy when a new backend is ready to receive traffic.
-//
-// Required: Name and Address.
+// ServiceRegisteredPayload is the payload of service.registered, emitted
+// by Deploy when a new backend is ready to receive traffic.
 type ServiceRegisteredPayload struct {
 	// Name is the service identifier used across the ecosystem.
-	// Wire key "Name". Required.
-	Name string
+	Name string `events:"required,subject"`
 
 	// Address is the network address of the backend (host:port).
-	// Wire key "Address". Required; the port is a number from 1 to 65535.
-	Address string
+	Address string `events:"hostport"`
 
-	// Tags contains arbitrary metadata about the service.
-	// Example: {"version": "1.2.0", "region": "us-east-1"}
-	// Wire key "Tags"; optional (nil is written as null). Keys are not empty.
+	// Tags contains arbitrary metadata about the service, such as
+	// {"version": "1.2.0", "region": "us-east-1"}; nil is written as null.
 	Tags map[string]string
 }
 
-// ServiceDeregisteredPayload is the payload for EventTypeServiceDeregistered.
-// Emitted by Deploy when a backend is removed; Relay stops sending it
+// ServiceDeregisteredPayload is the payload of service.deregistered,
+// emitted by Deploy when a backend is removed; Relay stops sending it
 // traffic. It names the backend exactly as the matching
 // [ServiceRegisteredPayload] did.
-//
-// Required: Name and Address.
 type ServiceDeregisteredPayload struct {
 	// Name is the service identifier used across the ecosystem.
-	// Wire key "Name". Required.
-	Name string
+	Name string `events:"required,subject"`
 
 	// Address is the network address of the backend (host:port) that is
-	// going away. Wire key "Address". Required; the port is a number from
-	// 1 to 65535.
-	Address string
+	// going away.
+	Address string `events:"hostport"`
 
-	// Tags contains arbitrary metadata about the service, as registered.
-	// Wire key "Tags"; optional (nil is written as null). Keys are not empty.
+	// Tags contains arbitrary metadata about the service, as registered;
+	// nil is written as null.
 	Tags map[string]string
 }
 
-// ThresholdViolatedPayload is the payload for EventTypeThresholdViolated.
-// Emitted by Pulse or Relay. Beacon uses this to trigger alerts.
-//
-// Required: Service and Description. Actual and Limit must be finite.
+// ThresholdViolatedPayload is the payload of threshold.violated, emitted
+// by Pulse or Relay when a metric exceeds a configured threshold. Beacon
+// uses it to trigger alerts.
 type ThresholdViolatedPayload struct {
 	// Service is the service where the violation occurred.
-	// Wire key "Service". Required.
-	Service string
+	Service string `events:"required,subject"`
 
-	// Source is the tool that detected the violation.
-	// Wire key "Source"; optional, usually [SourcePulse] or [SourceRelay].
+	// Source is the tool that detected the violation, usually
+	// [SourcePulse] or [SourceRelay].
 	Source string
 
-	// Description is the human-readable threshold description.
-	// Example: "p99_latency < 200ms"
-	// Wire key "Description". Required.
-	Description string
+	// Description is the human-readable threshold description, such as
+	// "p99_latency < 200ms".
+	Description string `events:"required"`
 
-	// Actual is the observed value that violated the threshold.
-	// Stored as float64 for interoperability — interpret based on Description.
-	// Wire key "Actual"; finite, in the unit the Description implies.
+	// Actual is the observed value that violated the threshold, in the
+	// unit the Description implies.
 	Actual float64
 
-	// Limit is the configured threshold value.
-	// Wire key "Limit"; finite, in the same unit as Actual.
+	// Limit is the configured threshold value, in the same unit as Actual.
 	Limit float64
 }
 
@@ -144,71 +133,53 @@ const (
 	SeverityInfo Severity = "info"
 )
 
-// Known reports whether s is one of SeverityCritical, SeverityWarning or
-// SeverityInfo.
-func (s Severity) Known() bool {
-	switch s {
-	case SeverityCritical, SeverityWarning, SeverityInfo:
-		return true
-	}
-	return false
-}
-
-// AlertFiredPayload is the payload for EventTypeAlertFired.
-// Emitted by Beacon when an alert rule triggers, usually on a
-// threshold.violated event.
-//
-// Required: AlertID, RuleID, Service, a known Severity and FiredAt.
+// AlertFiredPayload is the payload of alert.fired, emitted by Beacon when
+// an alert rule triggers, usually on a threshold.violated event.
 type AlertFiredPayload struct {
 	// AlertID identifies this firing of the alert.
-	// Wire key "AlertID". Required.
-	AlertID string
+	AlertID string `events:"required"`
 
 	// RuleID identifies the alert rule that fired.
-	// Wire key "RuleID". Required.
-	RuleID string
+	RuleID string `events:"required"`
 
 	// RuleName is the rule's human-readable name.
-	// Wire key "RuleName"; optional.
 	RuleName string
 
-	// Severity ranks the alert.
-	// Wire key "Severity": "critical", "warning" or "info". Required.
-	Severity Severity
+	// Severity ranks the alert: one of the Severity constants.
+	Severity Severity `events:"required"`
 
 	// Service is the service the alert is about.
-	// Wire key "Service". Required.
-	Service string
+	Service string `events:"required,subject"`
 
 	// Summary is a one-line human-readable account of the alert.
-	// Wire key "Summary"; optional.
 	Summary string
 
-	// FiredAt is when the rule fired.
-	// Wire key "FiredAt": RFC 3339 with nanoseconds. Required (not zero).
-	FiredAt time.Time
+	// FiredAt is when the rule fired, RFC 3339 in UTC with nanoseconds on
+	// the wire.
+	FiredAt time.Time `events:"required"`
 
-	// Labels contains arbitrary metadata for routing the alert.
-	// Wire key "Labels"; optional (nil is written as null). Keys are not empty.
+	// Labels contains arbitrary metadata for routing the alert; nil is
+	// written as null.
 	Labels map[string]string
 
 	// CorrelationEventID is the ID of the event that caused the alert,
 	// typically a threshold.violated [Event].ID.
-	// Wire key "CorrelationEventID"; optional.
 	CorrelationEventID string
 }
 
+// The payloads' event types, in the order of [Types].
+
 // EventType returns [EventTypeRunCompleted].
 func (RunCompletedPayload) EventType() EventType { return EventTypeRunCompleted }
+
+// EventType returns [EventTypeThresholdViolated].
+func (ThresholdViolatedPayload) EventType() EventType { return EventTypeThresholdViolated }
 
 // EventType returns [EventTypeServiceRegistered].
 func (ServiceRegisteredPayload) EventType() EventType { return EventTypeServiceRegistered }
 
 // EventType returns [EventTypeServiceDeregistered].
 func (ServiceDeregisteredPayload) EventType() EventType { return EventTypeServiceDeregistered }
-
-// EventType returns [EventTypeThresholdViolated].
-func (ThresholdViolatedPayload) EventType() EventType { return EventTypeThresholdViolated }
 
 // EventType returns [EventTypeAlertFired].
 func (AlertFiredPayload) EventType() EventType { return EventTypeAlertFired }

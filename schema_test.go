@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/algoryn/events/internal/uriref"
 )
 
 // The drift test: each JSON Schema under schemas/ must say what the Go
@@ -378,10 +380,9 @@ func TestEnvelopeSchemaMatchesEvent(t *testing.T) {
 		required = append(required, r.(string))
 	}
 	// Every envelope field is required: Validate reports each as such.
-	var zero fieldErrors
-	(&Event{}).validateEnvelope(&zero)
+	_, err := (&Event{}).validate()
 	var goRequired []string
-	for _, f := range zero.list {
+	for _, f := range err.(*ValidationError).Fields {
 		if f.Kind == FieldErrorRequired {
 			goRequired = append(goRequired, f.Field)
 		}
@@ -413,8 +414,8 @@ func TestEnvelopeSchemaMatchesEvent(t *testing.T) {
 	if src["format"] != "uri-reference" {
 		t.Errorf("Source format %v, want uri-reference", src["format"])
 	}
-	if src["pattern"] != uriReferencePattern {
-		t.Errorf("Source pattern is not uriReferencePattern, the rule Validate applies")
+	if src["pattern"] != uriref.Pattern {
+		t.Errorf("Source pattern is not uriref.Pattern, the rule Validate applies")
 	}
 	re := regexp.MustCompile(src["pattern"].(string))
 	for _, v := range []string{"pulse", "a", "my tool", "ü", " a", "a ", "a\n", "a\tb", "\x7f", "a\u0085", "\u00a0a\u00a0", "100%", "https://x/y?z#w"} {

@@ -1,21 +1,16 @@
 package events
 
-// Subject returns the service the event is about (Service), for use as a
-// CloudEvents subject or a partition and ordering key.
-func (p RunCompletedPayload) Subject() string { return p.Service }
-
-// Subject returns the service the event is about (Name), for use as a
-// CloudEvents subject or a partition and ordering key.
-func (p ServiceRegisteredPayload) Subject() string { return p.Name }
-
-// Subject returns the service the event is about (Name), for use as a
-// CloudEvents subject or a partition and ordering key.
-func (p ServiceDeregisteredPayload) Subject() string { return p.Name }
-
-// Subject returns the service the event is about (Service), for use as a
-// CloudEvents subject or a partition and ordering key.
-func (p ThresholdViolatedPayload) Subject() string { return p.Service }
-
-// Subject returns the service the event is about (Service), for use as a
-// CloudEvents subject or a partition and ordering key.
-func (p AlertFiredPayload) Subject() string { return p.Service }
+// Subject returns what the event is about, read from its payload: the
+// field that payloads.go tags as the subject (the service, for every type
+// of this version). It is the CloudEvents "subject" that [ToCloudEvent]
+// and the transports write, and a natural partition or ordering key.
+//
+// It is "" for a type this version does not know and for an event that
+// [Event.Validate] refuses.
+func (e Event) Subject() string {
+	subject, err := e.validate()
+	if err != nil {
+		return ""
+	}
+	return subject
+}

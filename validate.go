@@ -1,12 +1,12 @@
 package events
 
 import (
-	"errors"
-	"math"
 	"net"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // Validate reports every problem with the event at once, as a
@@ -32,32 +32,37 @@ func (e Event) Validate() error {
 	return err
 }
 
-// validate is Validate that also returns the decoded payload of a known
-// type (nil for other types), so callers need not decode it twice.
-func (e *Event) validate() (Payload, error) {
+// validate is Validate that also returns the subject of a payload of a
+// known type ("" for other types), so callers need not decode it twice.
+func (e *Event) validate() (subject string, err error) {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
-	var p Payload
-	if e.Type.Known() && !fe.has("Payload") {
-		fe.prefix = "Payload."
-		var err error
-		p, err = decodeKnown(*e)
-		var ve *ValidationError
-		switch {
-		case err == nil:
-			validatePayload(p, &fe)
-		case errors.As(err, &ve):
-			for _, f := range ve.Fields {
-				fe.add(f.Field, f.Kind, f.BadValue, f.Detail)
-			}
-		default:
-			return nil, err
+	if k := kindOf(e.Type); k != nil && payloadSizeProblem(len(e.Payload)) == nil {
+		// One pass reads, checks and decodes the payload.
+		var d payloadDecoder
+		d.fe.prefix = "Payload."
+		d.r = jsonwire.NewReader(e.Payload)
+		c := d.r.Peek()
+		if c == '{' {
+			_, subject = k.check(&d, false)
 		}
+		switch {
+		case d.r.Err != nil || c != '{':
+			if c != '{' {
+				d.r.Skip()
+				d.r.End()
+			}
+			fe.list = append(fe.list, payloadShapeProblem(c, d.r.Err))
+		default:
+			fe.list = append(fe.list, d.fe.list...)
+		}
+	} else if f := payloadProblem(e.Payload); f != nil {
+		fe.list = append(fe.list, f)
 	}
-	return p, fe.err(e.Type, true)
+	return subject, fe.err(e.Type, true)
 }
 
-// validateEnvelope checks everything but the payload's own fields.
+// validateEnvelope checks everything but the payload.
 func (e *Event) validateEnvelope(fe *fieldErrors) {
 	identifier(fe, "ID", e.ID)
 	switch {
@@ -68,18 +73,6 @@ func (e *Event) validateEnvelope(fe *fieldErrors) {
 	}
 	validateSource(fe, e.Source)
 	timestamp(fe, "Timestamp", e.Timestamp)
-	switch {
-	case len(e.Payload) == 0:
-		fe.required("Payload")
-	case len(e.Payload) > MaxPayloadBytes:
-		fe.add("Payload", FieldErrorTooLarge, len(e.Payload), "must be at most 1048576 bytes (MaxPayloadBytes)")
-	case !utf8.Valid(e.Payload):
-		fe.add("Payload", FieldErrorInvalid, nil, "must be valid UTF-8")
-	default:
-		if kind := jsonKind(e.Payload); kind != "object" {
-			fe.add("Payload", FieldErrorInvalid, kind, "must be a JSON object")
-		}
-	}
 }
 
 // validType reports whether t is dot-separated words of [a-z0-9_].
@@ -171,23 +164,6 @@ func timestamp(fe *fieldErrors, field string, t time.Time) {
 	}
 }
 
-// nonNegative checks a float that must be finite and at least 0.
-func nonNegative(fe *fieldErrors, field string, v float64) {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		fe.add(field, FieldErrorOutOfRange, v, "must be a finite number")
-	case v < 0:
-		fe.add(field, FieldErrorOutOfRange, v, "must be at least 0")
-	}
-}
-
-// finite checks a float that must not be NaN or ±Inf.
-func finite(fe *fieldErrors, field string, v float64) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		fe.add(field, FieldErrorOutOfRange, v, "must be a finite number")
-	}
-}
-
 // stringMap checks metadata maps: keys not empty, all text valid UTF-8.
 // Keys are checked in sorted order so that errors come out stable.
 func stringMap(fe *fieldErrors, field string, m map[string]string) {
@@ -220,126 +196,4 @@ func hostPort(fe *fieldErrors, field, addr string) {
 		fe.add(field, FieldErrorInvalid, addr, "must have a port from 1 to 65535")
 	}
 	text(fe, field, addr)
-}
-
-// Validate reports every problem with the payload at once, as a
-// [*ValidationError] matching [ErrInvalidPayload], or nil. RunID and Service
-// are required; Duration, RPS and P99Ms are at least 0; Total and Failed are
-// at least 0 with Failed ≤ Total; ErrorRate is within [0,1]; no float is NaN
-// or ±Inf.
-func (p RunCompletedPayload) Validate() error {
-	var fe fieldErrors
-	p.validate(&fe)
-	return fe.err(p.EventType(), false)
-}
-
-func (p *RunCompletedPayload) validate(fe *fieldErrors) {
-	requiredText(fe, "RunID", p.RunID)
-	requiredText(fe, "Service", p.Service)
-	if p.Duration < 0 {
-		fe.add("Duration", FieldErrorOutOfRange, int64(p.Duration), "must be at least 0 (nanoseconds)")
-	}
-	s := &p.Summary
-	if s.Total < 0 {
-		fe.add("Summary.Total", FieldErrorOutOfRange, s.Total, "must be at least 0")
-	}
-	switch {
-	case s.Failed < 0:
-		fe.add("Summary.Failed", FieldErrorOutOfRange, s.Failed, "must be at least 0")
-	case s.Failed > s.Total && s.Total >= 0:
-		fe.add("Summary.Failed", FieldErrorOutOfRange, s.Failed, "must be at most Summary.Total ("+strconv.FormatInt(s.Total, 10)+")")
-	}
-	nonNegative(fe, "Summary.RPS", s.RPS)
-	switch {
-	case math.IsNaN(s.ErrorRate) || math.IsInf(s.ErrorRate, 0):
-		fe.add("Summary.ErrorRate", FieldErrorOutOfRange, s.ErrorRate, "must be a finite number")
-	case s.ErrorRate < 0 || s.ErrorRate > 1:
-		fe.add("Summary.ErrorRate", FieldErrorOutOfRange, s.ErrorRate, "must be within [0,1]")
-	}
-	nonNegative(fe, "Summary.P99Ms", s.P99Ms)
-}
-
-// Validate reports every problem with the payload at once, as a
-// [*ValidationError] matching [ErrInvalidPayload], or nil. Name is
-// required; Address is host:port with a port from 1 to 65535; Tags keys are
-// not empty.
-func (p ServiceRegisteredPayload) Validate() error {
-	var fe fieldErrors
-	validateService(&fe, p.Name, p.Address, p.Tags)
-	return fe.err(p.EventType(), false)
-}
-
-// Validate reports every problem with the payload at once, as a
-// [*ValidationError] matching [ErrInvalidPayload], or nil. The rules are
-// those of [ServiceRegisteredPayload.Validate].
-func (p ServiceDeregisteredPayload) Validate() error {
-	var fe fieldErrors
-	validateService(&fe, p.Name, p.Address, p.Tags)
-	return fe.err(p.EventType(), false)
-}
-
-func validateService(fe *fieldErrors, name, addr string, tags map[string]string) {
-	requiredText(fe, "Name", name)
-	hostPort(fe, "Address", addr)
-	stringMap(fe, "Tags", tags)
-}
-
-// Validate reports every problem with the payload at once, as a
-// [*ValidationError] matching [ErrInvalidPayload], or nil. Service and
-// Description are required; Actual and Limit are finite.
-func (p ThresholdViolatedPayload) Validate() error {
-	var fe fieldErrors
-	p.validate(&fe)
-	return fe.err(p.EventType(), false)
-}
-
-func (p *ThresholdViolatedPayload) validate(fe *fieldErrors) {
-	requiredText(fe, "Service", p.Service)
-	text(fe, "Source", p.Source)
-	requiredText(fe, "Description", p.Description)
-	finite(fe, "Actual", p.Actual)
-	finite(fe, "Limit", p.Limit)
-}
-
-// Validate reports every problem with the payload at once, as a
-// [*ValidationError] matching [ErrInvalidPayload], or nil. AlertID, RuleID
-// and Service are required; Severity is one of the Severity constants;
-// FiredAt is not zero; Labels keys are not empty.
-func (p AlertFiredPayload) Validate() error {
-	var fe fieldErrors
-	p.validate(&fe)
-	return fe.err(p.EventType(), false)
-}
-
-func (p *AlertFiredPayload) validate(fe *fieldErrors) {
-	requiredText(fe, "AlertID", p.AlertID)
-	requiredText(fe, "RuleID", p.RuleID)
-	text(fe, "RuleName", p.RuleName)
-	switch {
-	case p.Severity == "":
-		fe.required("Severity")
-	case !p.Severity.Known():
-		fe.add("Severity", FieldErrorNotSupported, string(p.Severity), `must be one of "critical", "warning", "info"`)
-	}
-	requiredText(fe, "Service", p.Service)
-	text(fe, "Summary", p.Summary)
-	timestamp(fe, "FiredAt", p.FiredAt)
-	stringMap(fe, "Labels", p.Labels)
-	text(fe, "CorrelationEventID", p.CorrelationEventID)
-}
-
-// validatePayload runs the checks of one of the five known payloads.
-func validatePayload(p Payload, fe *fieldErrors) {
-	switch p := p.(type) {
-	case RunCompletedPayload:
-		p.validate(fe)
-	case ServiceRegisteredPayload:
-		validateService(fe, p.Name, p.Address, p.Tags)
-	case ServiceDeregisteredPayload:
-		validateService(fe, p.Name, p.Address, p.Tags)
-	case ThresholdViolatedPayload:
-		p.validate(fe)
-	case AlertFiredPayload:
-		p.validate(fe)
-	}
 }

@@ -118,7 +118,7 @@ func renameField(t *testing.T, dir, typeName, field, newName string) {
 func copyPackage(t *testing.T, src, dst string) {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"go.mod", "go.sum", "*.go", "schemas/*.json"} {
+	for _, pattern := range []string{"go.mod", "go.sum", "*.go", "schemas/*.json", "internal/jsonwire/*.go", "internal/uriref/*.go"} {
 		m, err := filepath.Glob(filepath.Join(src, pattern))
 		if err != nil {
 			t.Fatal(err)

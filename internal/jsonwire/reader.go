@@ -1,0 +1,372 @@
+package jsonwire
+
+import "unicode/utf8"
+
+// MaxDepth bounds nesting, as encoding/json does, so hostile input cannot
+// exhaust the stack.
+const MaxDepth = 10000
+
+// Error is a syntax error found at a byte offset of the input.
+type Error struct {
+	// Off is the offset of the offending byte.
+	Off int
+	// Detail says what is wrong, in encoding/json's words, e.g.
+	// "unexpected end of input" or "invalid UTF-8".
+	Detail string
+}
+
+// Reader reads one JSON text in a single pass. Every value it reads or
+// skips is checked as encoding/json checks it, and, unlike encoding/json,
+// strings must be valid UTF-8. The first problem is kept in Err; after
+// it, every read fails at once, so callers check Err once at the end.
+//
+// The zero Reader reads an empty input. A Reader is a small value: keep
+// it on the stack.
+type Reader struct {
+	data  []byte
+	i     int
+	depth int
+	// Err is the first syntax error, or nil.
+	Err *Error
+}
+
+// NewReader returns a Reader of data, positioned at its start.
+func NewReader(data []byte) Reader { return Reader{data: data} }
+
+// Offset returns the offset of the next byte to read.
+func (r *Reader) Offset() int { return r.i }
+
+// fail records the first error and returns false.
+func (r *Reader) fail(off int, detail string) bool {
+	if r.Err == nil {
+		r.Err = &Error{Off: off, Detail: detail}
+	}
+	r.i = len(r.data)
+	return false
+}
+
+func (r *Reader) unexpected(off int, what string) bool {
+	if off >= len(r.data) {
+		return r.fail(off, "unexpected end of input")
+	}
+	return r.fail(off, "invalid character "+QuoteChar(r.data[off])+" "+what)
+}
+
+// Peek skips white space and returns the next byte, or 0 at the end of
+// the input or after an error. Its byte says what the next value is:
+// '{', '[', '"', 't', 'f', 'n', or a number's '-' or digit.
+func (r *Reader) Peek() byte {
+	if r.Err != nil {
+		return 0
+	}
+	i := r.i
+	for i < len(r.data) {
+		switch c := r.data[i]; c {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			r.i = i
+			return c
+		}
+	}
+	r.i = i
+	return 0
+}
+
+// End checks that only white space is left.
+func (r *Reader) End() bool {
+	if c := r.Peek(); c != 0 {
+		return r.fail(r.i, "invalid character "+QuoteChar(c)+" after top-level value")
+	}
+	return r.Err == nil
+}
+
+// Object enters the object that Peek found ('{'), reporting whether it
+// has a member: after true, read the member with Key, its value with any
+// read method, then call More.
+func (r *Reader) Object() bool {
+	if r.Peek() != '{' {
+		return r.unexpected(r.i, "looking for beginning of object")
+	}
+	if r.depth++; r.depth > MaxDepth {
+		return r.fail(r.i, "exceeded max depth")
+	}
+	r.i++
+	if r.Peek() == '}' {
+		r.i++
+		r.depth--
+		return false
+	}
+	return r.Err == nil
+}
+
+// Key reads a member's key and the colon after it and returns the key
+// unescaped; it points into the input when the key has no escapes. keyOff
+// is where the key starts. ok is false on error.
+func (r *Reader) Key() (key []byte, keyOff int, ok bool) {
+	if c := r.Peek(); c != '"' {
+		return nil, r.i, r.unexpected(r.i, "looking for beginning of object key string")
+	}
+	keyOff = r.i
+	key, ok = r.Str()
+	if !ok {
+		return nil, keyOff, false
+	}
+	if c := r.Peek(); c != ':' {
+		return nil, keyOff, r.unexpected(r.i, "after object key")
+	}
+	r.i++
+	return key, keyOff, true
+}
+
+// More consumes what follows a member's value: true after a comma (a
+// member follows), false after the closing brace or on error.
+func (r *Reader) More() bool {
+	switch r.Peek() {
+	case ',':
+		r.i++
+		return r.Err == nil
+	case '}':
+		r.i++
+		r.depth--
+		return false
+	}
+	return r.unexpected(r.i, "after object key:value pair")
+}
+
+// Skip checks and skips the next value and returns its raw bytes (nil on
+// error).
+func (r *Reader) Skip() []byte {
+	start := r.skipSpace()
+	if !r.skip() {
+		return nil
+	}
+	return r.data[start:r.i]
+}
+
+func (r *Reader) skipSpace() int {
+	r.Peek()
+	return r.i
+}
+
+func (r *Reader) skip() bool {
+	switch c := r.Peek(); {
+	case c == '{':
+		if !r.Object() {
+			return r.Err == nil
+		}
+		for {
+			if _, _, ok := r.Key(); !ok || !r.skip() {
+				return false
+			}
+			if !r.More() {
+				return r.Err == nil
+			}
+		}
+	case c == '[':
+		return r.skipArray()
+	case c == '"':
+		_, ok := r.str(false)
+		return ok
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, ok := r.Number()
+		return ok
+	case c == 't':
+		return r.literal("true")
+	case c == 'f':
+		return r.literal("false")
+	case c == 'n':
+		return r.literal("null")
+	default:
+		return r.unexpected(r.i, "looking for beginning of value")
+	}
+}
+
+func (r *Reader) skipArray() bool {
+	if r.depth++; r.depth > MaxDepth {
+		return r.fail(r.i, "exceeded max depth")
+	}
+	r.i++
+	if r.Peek() == ']' {
+		r.i++
+		r.depth--
+		return true
+	}
+	for {
+		if !r.skip() {
+			return false
+		}
+		switch r.Peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			r.depth--
+			return true
+		default:
+			return r.unexpected(r.i, "after array element")
+		}
+	}
+}
+
+func (r *Reader) literal(lit string) bool {
+	d, i := r.data, r.i
+	for k := 0; k < len(lit); k++ {
+		if i+k >= len(d) || d[i+k] != lit[k] {
+			return r.unexpected(i+k, "in literal "+lit)
+		}
+	}
+	r.i = i + len(lit)
+	return true
+}
+
+// Null consumes a null if one is next and reports whether it did.
+func (r *Reader) Null() bool {
+	if r.Peek() == 'n' {
+		return r.literal("null")
+	}
+	return false
+}
+
+// Bool reads true or false, which Peek found as 't' or 'f'.
+func (r *Reader) Bool() (v, ok bool) {
+	if r.Peek() == 't' {
+		return true, r.literal("true")
+	}
+	return false, r.literal("false")
+}
+
+// Str reads the string that Peek found ('"') and returns its contents
+// unescaped as encoding/json unescapes them (a lone surrogate becomes
+// U+FFFD). Without escapes the result points into the input.
+func (r *Reader) Str() ([]byte, bool) { return r.str(true) }
+
+// RawStr reads the string that Peek found and returns it as written,
+// quotes included.
+func (r *Reader) RawStr() ([]byte, bool) {
+	start := r.skipSpace()
+	if _, ok := r.str(false); !ok {
+		return nil, false
+	}
+	return r.data[start:r.i], true
+}
+
+// str scans a string, checking escapes, control characters and UTF-8;
+// with unescape it also returns the contents.
+func (r *Reader) str(unescape bool) ([]byte, bool) {
+	d := r.data
+	start := r.i + 1
+	i := start
+	escaped := false
+	for {
+		// The common case: printable ASCII other than '"' and '\\'.
+		for i < len(d) && plain[d[i]] {
+			i++
+		}
+		if i >= len(d) {
+			return nil, r.fail(i, "unexpected end of input")
+		}
+		switch c := d[i]; {
+		case c == '"':
+			r.i = i + 1
+			if !unescape {
+				return nil, true
+			}
+			if !escaped {
+				return d[start:i], true
+			}
+			return Unescape(d[start:i]), true
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(d) {
+				return nil, r.fail(i+1, "unexpected end of input")
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				for k := 2; k < 6; k++ {
+					if i+k >= len(d) {
+						return nil, r.fail(i+k, "unexpected end of input")
+					}
+					if !isHex(d[i+k]) {
+						return nil, r.unexpected(i+k, "in \\u hexadecimal character escape")
+					}
+				}
+				i += 6
+			default:
+				return nil, r.unexpected(i+1, "in string escape code")
+			}
+		case c < 0x20:
+			return nil, r.unexpected(i, "in string literal")
+		default: // c >= 0x80
+			rn, size := utf8.DecodeRune(d[i:])
+			if rn == utf8.RuneError && size == 1 {
+				return nil, r.fail(i, "invalid UTF-8")
+			}
+			i += size
+		}
+	}
+}
+
+// Number reads the number that Peek found ('-' or a digit) and returns
+// its text.
+func (r *Reader) Number() ([]byte, bool) {
+	d := r.data
+	start := r.i
+	i := start
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(d):
+		return nil, r.fail(i, "unexpected end of input")
+	case d[i] == '0':
+		i++
+	case d[i] >= '1' && d[i] <= '9':
+		i = digits(d, i)
+	default:
+		return nil, r.unexpected(i, "in numeric literal")
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || !isDigit(d[i]) {
+			return nil, r.unexpected(i, "in numeric literal")
+		}
+		i = digits(d, i)
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || !isDigit(d[i]) {
+			return nil, r.unexpected(i, "in numeric literal")
+		}
+		i = digits(d, i)
+	}
+	r.i = i
+	return d[start:i], true
+}
+
+func digits(d []byte, i int) int {
+	for i < len(d) && isDigit(d[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// plain marks the bytes a string holds as they are: printable ASCII but
+// '"' and '\\'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()

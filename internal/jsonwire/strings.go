@@ -1,0 +1,217 @@
+package jsonwire
+
+import (
+	"bytes"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// AppendString appends s as a JSON string, escaped exactly as
+// encoding/json escapes it: HTML-safe ('<', '>' and '&' as \u003c and so
+// on), U+2028 and U+2029 escaped, and each invalid UTF-8 byte written as
+// the escape \ufffd.
+func AppendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// htmlSafe marks the ASCII bytes that encoding/json writes as they are.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// Unescape returns the contents of a JSON string (without its quotes)
+// that a [Reader] has checked, unescaped exactly as encoding/json
+// unescapes it: a lone or broken surrogate becomes U+FFFD.
+func Unescape(inner []byte) []byte {
+	i := bytes.IndexByte(inner, '\\')
+	if i < 0 {
+		return inner
+	}
+	out := make([]byte, i, len(inner))
+	copy(out, inner[:i])
+	for i < len(inner) {
+		c := inner[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		switch e := inner[i+1]; e {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(inner[i:])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if r2 := hex4(inner[i:]); r2 >= 0 {
+					if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+						out = utf8.AppendRune(out, dec)
+						i += 6
+						continue
+					}
+				}
+				r = unicode.ReplacementChar
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default: // '"', '\\', '/'
+			out = append(out, e)
+		}
+		i += 2
+	}
+	return out
+}
+
+// hex4 decodes the \uXXXX escape at the start of s, or returns -1.
+func hex4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
+// FoldEqual reports whether key equals the ASCII upper-case name upper
+// under Unicode simple case folding, which is how encoding/json matches a
+// key to a field it does not match exactly: "runid" and "RunID" match, and
+// so do "ſervice" (long s) and "Service".
+func FoldEqual(key []byte, upper string) bool {
+	j := 0
+	for i := 0; i < len(key); j++ {
+		if j >= len(upper) {
+			return false
+		}
+		if c := key[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			if c != upper[j] {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(key[i:])
+		if foldRune(r) != rune(upper[j]) {
+			return false
+		}
+		i += n
+	}
+	return j == len(upper)
+}
+
+// foldRune returns the smallest rune of r's case-folding orbit, as
+// encoding/json does; for the orbit of an ASCII letter that is the
+// upper-case letter.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
+}
+
+// QuoteChar formats c for an error message, as encoding/json does.
+func QuoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	if c >= 0x20 && c < 0x7f {
+		return "'" + string(rune(c)) + "'"
+	}
+	const hex = "0123456789abcdef"
+	return `'\x` + string([]byte{hex[c>>4], hex[c&0xf]}) + "'"
+}
+
+// InvalidUTF8 returns the offset of the first invalid UTF-8 sequence in
+// data, or -1 when data is valid UTF-8.
+func InvalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
