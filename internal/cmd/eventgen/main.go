@@ -12,7 +12,8 @@
 // comment is its description, and its "events" struct tag its rules:
 //
 //	required    must not be empty (a string), zero (a time), or absent
-//	subject     the field is the event's subject (one per payload)
+//	subject     the field is the event's subject (one per payload, and
+//	            not in a nested struct)
 //	hostport    a host:port address with a port from 1 to 65535
 //	min=N       a number at least N
 //	max=N       a number at most N; max=Field: at most the sibling Field

@@ -150,11 +150,6 @@ func load(dir string) (*pkgModel, error) {
 			return nil, err
 		}
 		s.eventType, s.typeConst = value, c
-		for _, f := range s.fields {
-			if f.subject {
-				s.subject = f
-			}
-		}
 		if s.subject == nil {
 			return nil, fmt.Errorf("payload %s has no field tagged events:\"subject\"", s.name)
 		}
@@ -281,6 +276,17 @@ func (m *pkgModel) structModel(fset *token.FileSet, ts *ast.TypeSpec, docs map[s
 		}
 		if err := parseRules(fm, tag.Get("events")); err != nil {
 			return nil, fmt.Errorf("%s: %s.%s: %w", pos, s.name, fm.name, err)
+		}
+		if fm.subject {
+			// Only a payload's own field is its subject; one in a nested
+			// struct would be described as the subject but never used.
+			if depth > 0 {
+				return nil, fmt.Errorf("%s: %s.%s: events:\"subject\" belongs on a field of the payload itself, not of a nested struct", pos, s.name, fm.name)
+			}
+			if s.subject != nil {
+				return nil, fmt.Errorf("%s: %s.%s: a payload has one subject, and %s is already it", pos, s.name, fm.name, s.subject.name)
+			}
+			s.subject = fm
 		}
 		s.fields = append(s.fields, fm)
 	}
