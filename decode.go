@@ -22,16 +22,8 @@ import (
 // for code that handles every type, use [DecodePayload].
 func Decode[P Payload](e Event) (P, error) {
 	var p P
-	if own, ok := any(&p).(ownPayloadPtr); ok { // one of this package's payloads
-		if want := own.EventType(); e.Type != want {
-			return p, &mismatchError{got: e.Type, want: want}
-		}
-		var d payloadDecoder
-		if err := d.read(e.Type, e.Payload, own); err != nil {
-			return p, err
-		}
-		own.validate(&d.fe)
-		if err := d.fe.err(e.Type, false); err != nil {
+	if ok, err := decodeOwn(&p, e.Type, e.Payload); ok { // a payload of this package
+		if err != nil {
 			var zero P
 			return zero, err
 		}
@@ -65,30 +57,18 @@ func Decode[P Payload](e Event) (P, error) {
 // For a type that is not in [Types] it returns an error matching
 // [ErrUnknownType].
 func DecodePayload(e Event) (Payload, error) {
-	k := kindOf(e.Type)
-	if k == nil {
+	if kindOf(e.Type) == nil {
 		return nil, &unknownTypeError{t: e.Type}
 	}
 	var d payloadDecoder
 	if err := d.start(e.Type, e.Payload); err != nil {
 		return nil, err
 	}
-	p, _ := k.check(&d, true)
+	p, _, _ := checkPayload(e.Type, &d, true)
 	if err := d.result(e.Type); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// read decodes data, the payload of an event of type t, into p, without
-// validating it.
-func (d *payloadDecoder) read(t EventType, data []byte, p ownPayloadPtr) error {
-	if err := d.start(t, data); err != nil {
-		return err
-	}
-	p.decodeJSON(d)
-	d.decoded()
-	return d.result(t)
 }
 
 // start applies the size rule of payloadProblem to data and positions d at

@@ -59,32 +59,41 @@ func WithTimestamp(t time.Time) Option {
 // The one error matching no sentinel is a failure of the system's random
 // source while making the ID.
 func New[P Payload](source string, p P, opts ...Option) (Event, error) {
-	return newEvent(source, p, opts)
+	o := applyOptions(opts)
+	var fe fieldErrors
+	t, payload, own := encodeOwn(&p, make([]byte, 0, 256), &fe)
+	if !own { // a payload type of another package, or a pointer
+		return newEvent(source, p, o)
+	}
+	payloadErr := fe.err(t, false)
+	fe = fieldErrors{}
+	if err := o.checkEnvelope(&fe, t, source); err != nil {
+		return Event{}, err
+	}
+	if payloadErr != nil {
+		return Event{}, payloadErr
+	}
+	return o.finish(t, source, payload)
 }
 
-// newEvent is [New] for a payload held in an interface, so that it is
-// boxed once.
-func newEvent(source string, p Payload, opts []Option) (Event, error) {
+// applyOptions returns the options opts set. Without options nothing is
+// allocated.
+func applyOptions(opts []Option) options {
+	if len(opts) == 0 {
+		return options{}
+	}
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	own, isOwn := p.(ownPayload)
-	if _, isPtr := p.(ownPayloadPtr); isPtr {
-		isOwn = false // a pointer to one of them: see pointee
-	}
-	var fe fieldErrors
-	if !isOwn {
-		var isNil bool
-		if p, isNil = pointee(p); isNil {
-			fe.add("Payload", FieldErrorRequired, nil, "must not be a nil pointer")
-			return Event{}, fe.err("", false)
-		}
-		own, isOwn = p.(ownPayload)
-	}
-	t := safeEventType(p)
+	return o
+}
+
+// checkEnvelope checks what New takes besides the payload: the type the
+// payload gives, the source, and the ID and time options.
+func (o *options) checkEnvelope(fe *fieldErrors, t EventType, source string) error {
 	if o.hasID {
-		identifier(&fe, "ID", o.id)
+		identifier(fe, "ID", o.id)
 	}
 	switch {
 	case t == "":
@@ -92,36 +101,19 @@ func newEvent(source string, p Payload, opts []Option) (Event, error) {
 	case !validType(string(t)):
 		fe.add("Type", FieldErrorInvalid, string(t), "must be lowercase words of [a-z0-9_] joined by single dots")
 	}
-	validateSource(&fe, source)
+	validateSource(fe, source)
 	if o.hasTS {
 		o.ts = o.ts.Round(0).UTC()
-		timestamp(&fe, "Timestamp", o.ts)
+		timestamp(fe, "Timestamp", o.ts)
 	}
-	if err := fe.err(t, true); err != nil {
-		return Event{}, err
-	}
-	var payload []byte
-	if isOwn {
-		own.validate(&fe)
-		if err := fe.err(t, false); err != nil {
-			return Event{}, err
-		}
-		payload = own.appendJSON(make([]byte, 0, 256))
-	} else {
-		if kindOf(t) != nil {
-			// Only the package's struct may carry a known type, or the
-			// event would fail its own Validate on the consumer's side.
-			fe.add("Type", FieldErrorInvalid, string(t), fmt.Sprintf("is a type of this package; its payload must be the package's struct, not %T", p))
-			return Event{}, fe.err(t, false)
-		}
-		var err error
-		if payload, err = encodeOther(t, p); err != nil {
-			return Event{}, err
-		}
-	}
+	return fe.err(t, true)
+}
+
+// finish builds the event around an encoded payload, making its ID and
+// time unless the options gave them.
+func (o *options) finish(t EventType, source string, payload []byte) (Event, error) {
 	if f := payloadSizeProblem(len(payload)); f != nil {
-		fe.list = append(fe.list, f)
-		return Event{}, fe.err(t, false)
+		return Event{}, &ValidationError{Type: t, Fields: []*FieldError{f}}
 	}
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
 	if !o.hasID {
@@ -135,6 +127,48 @@ func newEvent(source string, p Payload, opts []Option) (Event, error) {
 		e.Timestamp = time.Now().Round(0).UTC()
 	}
 	return e, nil
+}
+
+// newEvent is [New] for a payload of another package, or a pointer to a
+// payload, held in an interface.
+func newEvent(source string, p Payload, o options) (Event, error) {
+	var fe fieldErrors
+	p, isNil := pointee(p)
+	if isNil {
+		fe.add("Payload", FieldErrorRequired, nil, "must not be a nil pointer")
+		return Event{}, fe.err("", false)
+	}
+	t := safeEventType(p)
+	if err := o.checkEnvelope(&fe, t, source); err != nil {
+		return Event{}, err
+	}
+	payload, own, err := encodeOwnValue(p, &fe, t)
+	if !own {
+		if kindOf(t) != nil {
+			// Only the package's struct may carry a known type, or the
+			// event would fail its own Validate on the consumer's side.
+			fe.add("Type", FieldErrorInvalid, string(t), fmt.Sprintf("is a type of this package; its payload must be the package's struct, not %T", p))
+			return Event{}, fe.err(t, false)
+		}
+		payload, err = encodeOther(t, p)
+	}
+	if err != nil {
+		return Event{}, err
+	}
+	return o.finish(t, source, payload)
+}
+
+// encodeOwnValue is encodeOwn for a payload struct of this package held
+// in an interface (as a pointer to one is, after pointee).
+func encodeOwnValue(p Payload, fe *fieldErrors, t EventType) ([]byte, bool, error) {
+	own, ok := p.(ownPayload)
+	if !ok {
+		return nil, false, nil
+	}
+	if own.validate(fe); len(fe.list) > 0 {
+		return nil, true, fe.err(t, false)
+	}
+	return own.appendJSON(make([]byte, 0, 256)), true, nil
 }
 
 // encodeOther validates and encodes a payload type of another package:

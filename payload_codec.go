@@ -33,14 +33,11 @@ type ownPayloadPtr interface {
 }
 
 // payloadKind is a row of payloadTable: an event type of this package and
-// how its payload is read.
+// its payload struct. The generated functions checkPayload, encodeOwn and
+// decodeOwn dispatch on the same list.
 type payloadKind struct {
 	typ  EventType
 	zero Payload // the payload struct's zero value
-	// check decodes a payload from d, which is at its opening brace, and,
-	// when that succeeds, validates it into d.fe. It returns the payload
-	// (only when keep, sparing an allocation otherwise) and its subject.
-	check func(d *payloadDecoder, keep bool) (Payload, string)
 }
 
 // kindOf returns the row of payloadTable for t, or nil.
@@ -133,6 +130,18 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 type payloadDecoder struct {
 	r  jsonwire.Reader
 	fe fieldErrors
+	// borrow makes strings point into the input instead of copying it,
+	// for a payload decoded only to be validated, which does not outlive
+	// the input (see jsonwire.Borrow).
+	borrow bool
+}
+
+// text returns s as a string: borrowed or copied, see borrow.
+func (d *payloadDecoder) text(s []byte) string {
+	if d.borrow {
+		return jsonwire.Borrow(s)
+	}
+	return string(s)
 }
 
 // decoded checks that nothing but white space follows the payload and
@@ -162,7 +171,7 @@ func (d *payloadDecoder) string(field string, dst *string) {
 	switch d.r.Peek() {
 	case '"':
 		if s, ok := d.r.Str(); ok {
-			*dst = string(s)
+			*dst = d.text(s)
 		}
 	case 'n':
 		d.r.Null()
@@ -279,13 +288,13 @@ func (d *payloadDecoder) stringMap(field string, dst *map[string]string) {
 			if !ok {
 				return
 			}
-			v = string(s)
+			v = d.text(s)
 		case 'n':
 			d.r.Null()
 		default:
 			d.wrongType(field+"["+string(key)+"]", "string")
 		}
-		(*dst)[string(key)] = v
+		(*dst)[d.text(key)] = v
 		if !d.r.More() {
 			return
 		}

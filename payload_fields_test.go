@@ -66,8 +66,7 @@ func TestEveryFieldTravels(t *testing.T) {
 				t.Errorf("round trip changed the payload:\nsent %+v\ngot  %+v", p, got)
 			}
 			viaDecode := reflect.New(typ)
-			var d payloadDecoder
-			if err := d.read(k.typ, back.Payload, viaDecode.Interface().(ownPayloadPtr)); err != nil {
+			if err := decodeOnly(k.typ, back.Payload, viaDecode.Interface().(ownPayloadPtr)); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(viaDecode.Elem().Interface(), p) {
@@ -108,7 +107,7 @@ func fillValid(t *testing.T, v reflect.Value, schema map[string]any, prefix stri
 		prop, ok := props[sf.Name].(map[string]any)
 		if !ok {
 			t.Errorf("the schema does not list %s", path)
-			continue
+			prop = map[string]any{} // fill it all the same: the round trip must see it
 		}
 		rules := tagRules(sf.Tag.Get("events"))
 		if _, ok := rules["required"]; ok {

@@ -1,5 +1,7 @@
 package events
 
+import "strings"
+
 // Subject returns what the event is about, read from its payload: the
 // field that payloads.go tags as the subject (the service, for every type
 // of this version). It is the CloudEvents "subject" that [ToCloudEvent]
@@ -12,5 +14,5 @@ func (e Event) Subject() string {
 	if err != nil {
 		return ""
 	}
-	return subject
+	return strings.Clone(subject) // validate borrows it from the payload
 }

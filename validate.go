@@ -44,7 +44,7 @@ func (e *Event) validate() (subject string, err error) {
 		d.r = jsonwire.NewReader(e.Payload)
 		c := d.r.Peek()
 		if c == '{' {
-			_, subject = k.check(&d, false)
+			_, subject, _ = checkPayload(k.typ, &d, false)
 		}
 		switch {
 		case d.r.Err != nil || c != '{':

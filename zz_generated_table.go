@@ -13,110 +13,216 @@ var knownTypes = [...]EventType{
 	EventTypeAlertFired,
 }
 
-// payloadTable says, for each type of knownTypes and in that order, how
-// its payload is read and checked.
+// payloadTable lists, for each type of knownTypes and in that order, its
+// payload struct.
 var payloadTable = [...]payloadKind{
-	{typ: EventTypeRunCompleted, zero: RunCompletedPayload{}, check: checkRunCompletedPayload},
-	{typ: EventTypeThresholdViolated, zero: ThresholdViolatedPayload{}, check: checkThresholdViolatedPayload},
-	{typ: EventTypeServiceRegistered, zero: ServiceRegisteredPayload{}, check: checkServiceRegisteredPayload},
-	{typ: EventTypeServiceDeregistered, zero: ServiceDeregisteredPayload{}, check: checkServiceDeregisteredPayload},
-	{typ: EventTypeAlertFired, zero: AlertFiredPayload{}, check: checkAlertFiredPayload},
-}
-
-// checkRunCompletedPayload decodes a RunCompletedPayload from d and, when that
-// succeeds, validates it into d; see payloadKind.
-func checkRunCompletedPayload(d *payloadDecoder, keep bool) (Payload, string) {
-	var p RunCompletedPayload
-	p.decodeJSON(d)
-	if !d.decoded() {
-		return nil, ""
-	}
-	p.validate(&d.fe)
-	if keep {
-		return p, p.Service
-	}
-	return nil, p.Service
+	{typ: EventTypeRunCompleted, zero: RunCompletedPayload{}},
+	{typ: EventTypeThresholdViolated, zero: ThresholdViolatedPayload{}},
+	{typ: EventTypeServiceRegistered, zero: ServiceRegisteredPayload{}},
+	{typ: EventTypeServiceDeregistered, zero: ServiceDeregisteredPayload{}},
+	{typ: EventTypeAlertFired, zero: AlertFiredPayload{}},
 }
 
 // Subject returns Service, the subject of the event: what it is about,
 // for use as the CloudEvents "subject" and as a partition or ordering key.
 func (p RunCompletedPayload) Subject() string { return p.Service }
 
-// checkThresholdViolatedPayload decodes a ThresholdViolatedPayload from d and, when that
-// succeeds, validates it into d; see payloadKind.
-func checkThresholdViolatedPayload(d *payloadDecoder, keep bool) (Payload, string) {
-	var p ThresholdViolatedPayload
-	p.decodeJSON(d)
-	if !d.decoded() {
-		return nil, ""
-	}
-	p.validate(&d.fe)
-	if keep {
-		return p, p.Service
-	}
-	return nil, p.Service
-}
-
 // Subject returns Service, the subject of the event: what it is about,
 // for use as the CloudEvents "subject" and as a partition or ordering key.
 func (p ThresholdViolatedPayload) Subject() string { return p.Service }
-
-// checkServiceRegisteredPayload decodes a ServiceRegisteredPayload from d and, when that
-// succeeds, validates it into d; see payloadKind.
-func checkServiceRegisteredPayload(d *payloadDecoder, keep bool) (Payload, string) {
-	var p ServiceRegisteredPayload
-	p.decodeJSON(d)
-	if !d.decoded() {
-		return nil, ""
-	}
-	p.validate(&d.fe)
-	if keep {
-		return p, p.Name
-	}
-	return nil, p.Name
-}
 
 // Subject returns Name, the subject of the event: what it is about,
 // for use as the CloudEvents "subject" and as a partition or ordering key.
 func (p ServiceRegisteredPayload) Subject() string { return p.Name }
 
-// checkServiceDeregisteredPayload decodes a ServiceDeregisteredPayload from d and, when that
-// succeeds, validates it into d; see payloadKind.
-func checkServiceDeregisteredPayload(d *payloadDecoder, keep bool) (Payload, string) {
-	var p ServiceDeregisteredPayload
-	p.decodeJSON(d)
-	if !d.decoded() {
-		return nil, ""
-	}
-	p.validate(&d.fe)
-	if keep {
-		return p, p.Name
-	}
-	return nil, p.Name
-}
-
 // Subject returns Name, the subject of the event: what it is about,
 // for use as the CloudEvents "subject" and as a partition or ordering key.
 func (p ServiceDeregisteredPayload) Subject() string { return p.Name }
 
-// checkAlertFiredPayload decodes a AlertFiredPayload from d and, when that
-// succeeds, validates it into d; see payloadKind.
-func checkAlertFiredPayload(d *payloadDecoder, keep bool) (Payload, string) {
-	var p AlertFiredPayload
-	p.decodeJSON(d)
-	if !d.decoded() {
-		return nil, ""
-	}
-	p.validate(&d.fe)
-	if keep {
-		return p, p.Service
-	}
-	return nil, p.Service
-}
-
 // Subject returns Service, the subject of the event: what it is about,
 // for use as the CloudEvents "subject" and as a partition or ordering key.
 func (p AlertFiredPayload) Subject() string { return p.Service }
+
+// checkPayload decodes the payload of an event of type t from d, which
+// is at its opening brace, and, when that succeeds, validates it into
+// d.fe. It returns the payload (only when keep; otherwise its strings are
+// borrowed from the input, sparing allocations) and its subject, which is
+// then borrowed too; ok is false for a type not in knownTypes.
+func checkPayload(t EventType, d *payloadDecoder, keep bool) (p Payload, subject string, ok bool) {
+	d.borrow = !keep
+	switch t {
+	case EventTypeRunCompleted:
+		var p RunCompletedPayload
+		p.decodeJSON(d)
+		if !d.decoded() {
+			return nil, "", true
+		}
+		p.validate(&d.fe)
+		if keep {
+			return p, p.Service, true
+		}
+		return nil, p.Service, true
+	case EventTypeThresholdViolated:
+		var p ThresholdViolatedPayload
+		p.decodeJSON(d)
+		if !d.decoded() {
+			return nil, "", true
+		}
+		p.validate(&d.fe)
+		if keep {
+			return p, p.Service, true
+		}
+		return nil, p.Service, true
+	case EventTypeServiceRegistered:
+		var p ServiceRegisteredPayload
+		p.decodeJSON(d)
+		if !d.decoded() {
+			return nil, "", true
+		}
+		p.validate(&d.fe)
+		if keep {
+			return p, p.Name, true
+		}
+		return nil, p.Name, true
+	case EventTypeServiceDeregistered:
+		var p ServiceDeregisteredPayload
+		p.decodeJSON(d)
+		if !d.decoded() {
+			return nil, "", true
+		}
+		p.validate(&d.fe)
+		if keep {
+			return p, p.Name, true
+		}
+		return nil, p.Name, true
+	case EventTypeAlertFired:
+		var p AlertFiredPayload
+		p.decodeJSON(d)
+		if !d.decoded() {
+			return nil, "", true
+		}
+		p.validate(&d.fe)
+		if keep {
+			return p, p.Service, true
+		}
+		return nil, p.Service, true
+	}
+	return nil, "", false
+}
+
+// encodeOwn validates and encodes *p when p points to a payload struct
+// of this package: it returns the event type, the payload appended to b
+// (b itself when the payload is invalid, its problems added to fe), and
+// ok. For any other p, ok is false.
+func encodeOwn(p any, b []byte, fe *fieldErrors) (t EventType, out []byte, ok bool) {
+	switch p := p.(type) {
+	case *RunCompletedPayload:
+		if p.validate(fe); len(fe.list) > 0 {
+			return EventTypeRunCompleted, b, true
+		}
+		return EventTypeRunCompleted, p.appendJSON(b), true
+	case *ThresholdViolatedPayload:
+		if p.validate(fe); len(fe.list) > 0 {
+			return EventTypeThresholdViolated, b, true
+		}
+		return EventTypeThresholdViolated, p.appendJSON(b), true
+	case *ServiceRegisteredPayload:
+		if p.validate(fe); len(fe.list) > 0 {
+			return EventTypeServiceRegistered, b, true
+		}
+		return EventTypeServiceRegistered, p.appendJSON(b), true
+	case *ServiceDeregisteredPayload:
+		if p.validate(fe); len(fe.list) > 0 {
+			return EventTypeServiceDeregistered, b, true
+		}
+		return EventTypeServiceDeregistered, p.appendJSON(b), true
+	case *AlertFiredPayload:
+		if p.validate(fe); len(fe.list) > 0 {
+			return EventTypeAlertFired, b, true
+		}
+		return EventTypeAlertFired, p.appendJSON(b), true
+	}
+	return "", b, false
+}
+
+// decodeOwn decodes and validates the payload of an event of type t into
+// *p when p points to a payload struct of this package, as Decode
+// promises; ok is false for any other p.
+func decodeOwn(p any, t EventType, data []byte) (ok bool, err error) {
+	switch p := p.(type) {
+	case *RunCompletedPayload:
+		if t != EventTypeRunCompleted {
+			return true, &mismatchError{got: t, want: EventTypeRunCompleted}
+		}
+		var d payloadDecoder
+		if err := d.start(t, data); err != nil {
+			return true, err
+		}
+		p.decodeJSON(&d)
+		if !d.decoded() {
+			return true, d.result(t)
+		}
+		p.validate(&d.fe)
+		return true, d.fe.err(t, false)
+	case *ThresholdViolatedPayload:
+		if t != EventTypeThresholdViolated {
+			return true, &mismatchError{got: t, want: EventTypeThresholdViolated}
+		}
+		var d payloadDecoder
+		if err := d.start(t, data); err != nil {
+			return true, err
+		}
+		p.decodeJSON(&d)
+		if !d.decoded() {
+			return true, d.result(t)
+		}
+		p.validate(&d.fe)
+		return true, d.fe.err(t, false)
+	case *ServiceRegisteredPayload:
+		if t != EventTypeServiceRegistered {
+			return true, &mismatchError{got: t, want: EventTypeServiceRegistered}
+		}
+		var d payloadDecoder
+		if err := d.start(t, data); err != nil {
+			return true, err
+		}
+		p.decodeJSON(&d)
+		if !d.decoded() {
+			return true, d.result(t)
+		}
+		p.validate(&d.fe)
+		return true, d.fe.err(t, false)
+	case *ServiceDeregisteredPayload:
+		if t != EventTypeServiceDeregistered {
+			return true, &mismatchError{got: t, want: EventTypeServiceDeregistered}
+		}
+		var d payloadDecoder
+		if err := d.start(t, data); err != nil {
+			return true, err
+		}
+		p.decodeJSON(&d)
+		if !d.decoded() {
+			return true, d.result(t)
+		}
+		p.validate(&d.fe)
+		return true, d.fe.err(t, false)
+	case *AlertFiredPayload:
+		if t != EventTypeAlertFired {
+			return true, &mismatchError{got: t, want: EventTypeAlertFired}
+		}
+		var d payloadDecoder
+		if err := d.start(t, data); err != nil {
+			return true, err
+		}
+		p.decodeJSON(&d)
+		if !d.decoded() {
+			return true, d.result(t)
+		}
+		p.validate(&d.fe)
+		return true, d.fe.err(t, false)
+	}
+	return false, nil
+}
 
 // Known reports whether s is one of SeverityCritical, SeverityWarning or SeverityInfo.
 func (s Severity) Known() bool {

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendString appends s as a JSON string, escaped exactly as
@@ -214,4 +215,14 @@ func InvalidUTF8(data []byte) int {
 		i += size
 	}
 	return -1
+}
+
+// Borrow returns the bytes of b as a string without copying them. The
+// string is valid only while b is not changed: use it for values that do
+// not outlive the input, such as a payload decoded only to be validated.
+func Borrow(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

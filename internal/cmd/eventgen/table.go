@@ -16,18 +16,39 @@ func genTable(m *pkgModel) ([]byte, error) {
 		fmt.Fprintf(&b, "%s,\n", s.typeConst)
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("// payloadTable says, for each type of knownTypes and in that order, how\n// its payload is read and checked.\n")
+	b.WriteString("// payloadTable lists, for each type of knownTypes and in that order, its\n// payload struct.\n")
 	b.WriteString("var payloadTable = [...]payloadKind{\n")
 	for _, s := range m.payloads {
-		fmt.Fprintf(&b, "{typ: %s, zero: %s{}, check: check%s},\n", s.typeConst, s.name, s.name)
+		fmt.Fprintf(&b, "{typ: %s, zero: %s{}},\n", s.typeConst, s.name)
 	}
 	b.WriteString("}\n\n")
 	for _, s := range m.payloads {
-		fmt.Fprintf(&b, "// check%s decodes a %s from d and, when that\n// succeeds, validates it into d; see payloadKind.\n", s.name, s.name)
-		fmt.Fprintf(&b, "func check%s(d *payloadDecoder, keep bool) (Payload, string) {\nvar p %s\np.decodeJSON(d)\nif !d.decoded() {\nreturn nil, \"\"\n}\np.validate(&d.fe)\nif keep {\nreturn p, p.%s\n}\nreturn nil, p.%s\n}\n\n", s.name, s.name, s.subject.name, s.subject.name)
 		fmt.Fprintf(&b, "// Subject returns %s, the subject of the event: what it is about,\n// for use as the CloudEvents \"subject\" and as a partition or ordering key.\n", s.subject.name)
 		fmt.Fprintf(&b, "func (p %s) Subject() string { return p.%s }\n\n", s.name, s.subject.name)
 	}
+
+	// The dispatch functions are the table in code: direct calls, so that
+	// payloads and decoders stay on the stack.
+	b.WriteString("// checkPayload decodes the payload of an event of type t from d, which\n// is at its opening brace, and, when that succeeds, validates it into\n// d.fe. It returns the payload (only when keep; otherwise its strings are\n// borrowed from the input, sparing allocations) and its subject, which is\n// then borrowed too; ok is false for a type not in knownTypes.\n")
+	b.WriteString("func checkPayload(t EventType, d *payloadDecoder, keep bool) (p Payload, subject string, ok bool) {\nd.borrow = !keep\nswitch t {\n")
+	for _, s := range m.payloads {
+		fmt.Fprintf(&b, "case %s:\nvar p %s\np.decodeJSON(d)\nif !d.decoded() {\nreturn nil, \"\", true\n}\np.validate(&d.fe)\nif keep {\nreturn p, p.%s, true\n}\nreturn nil, p.%s, true\n", s.typeConst, s.name, s.subject.name, s.subject.name)
+	}
+	b.WriteString("}\nreturn nil, \"\", false\n}\n\n")
+
+	b.WriteString("// encodeOwn validates and encodes *p when p points to a payload struct\n// of this package: it returns the event type, the payload appended to b\n// (b itself when the payload is invalid, its problems added to fe), and\n// ok. For any other p, ok is false.\n")
+	b.WriteString("func encodeOwn(p any, b []byte, fe *fieldErrors) (t EventType, out []byte, ok bool) {\nswitch p := p.(type) {\n")
+	for _, s := range m.payloads {
+		fmt.Fprintf(&b, "case *%s:\nif p.validate(fe); len(fe.list) > 0 {\nreturn %s, b, true\n}\nreturn %s, p.appendJSON(b), true\n", s.name, s.typeConst, s.typeConst)
+	}
+	b.WriteString("}\nreturn \"\", b, false\n}\n\n")
+
+	b.WriteString("// decodeOwn decodes and validates the payload of an event of type t into\n// *p when p points to a payload struct of this package, as Decode\n// promises; ok is false for any other p.\n")
+	b.WriteString("func decodeOwn(p any, t EventType, data []byte) (ok bool, err error) {\nswitch p := p.(type) {\n")
+	for _, s := range m.payloads {
+		fmt.Fprintf(&b, "case *%s:\nif t != %s {\nreturn true, &mismatchError{got: t, want: %s}\n}\nvar d payloadDecoder\nif err := d.start(t, data); err != nil {\nreturn true, err\n}\np.decodeJSON(&d)\nif !d.decoded() {\nreturn true, d.result(t)\n}\np.validate(&d.fe)\nreturn true, d.fe.err(t, false)\n", s.name, s.typeConst, s.typeConst)
+	}
+	b.WriteString("}\nreturn false, nil\n}\n\n")
 	var enums []*enumType
 	seen := map[string]bool{}
 	var collect func(s *structModel)
