@@ -2,7 +2,6 @@ package eventhttp
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,13 +11,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/algoryn/events"
+	"github.com/algoryn/events/internal/jsonwire"
 )
 
 // MaxBodyBytes is the largest request body [ReadRequest] reads: a
 // structured event whose payload is at most [events.MaxPayloadBytes],
 // base64-encoded, with its attributes. A binary-mode body, which is the
 // payload itself, may be at most [events.MaxPayloadBytes].
-const MaxBodyBytes = 2 << 20
+const MaxBodyBytes = 2 * events.MaxPayloadBytes
 
 var (
 	// ErrUnsupportedMediaType means a request whose Content-Type is
@@ -62,9 +62,13 @@ var errInvalidUTF8 = errors.New("not valid UTF-8 after percent-decoding")
 //   - otherwise binary mode: the ce- headers are the attributes
 //     (percent-decoded as the binding requires; a value with a '%' that
 //     starts no valid escape is read as it is, for senders that do not
-//     encode), Content-Type is the datacontenttype and the body is
-//     the payload. A Content-Type that is not JSON gives an error matching
-//     [ErrUnsupportedMediaType], as does a batch or another event format.
+//     encode), Content-Type, if any, is the datacontenttype and the body
+//     is the payload.
+//
+// In both modes the Content-Type, if given, must be JSON as
+// [events.IsJSONContentType] says (in any case, with parameters, but a
+// charset, if any, must be utf-8); any other, a batch or another event
+// format gives an error matching [ErrUnsupportedMediaType].
 //
 // The body is read up to [MaxBodyBytes] (binary mode:
 // [events.MaxPayloadBytes]); a larger body gives an error matching
@@ -74,7 +78,14 @@ var errInvalidUTF8 = errors.New("not valid UTF-8 after percent-decoding")
 // "data.RunID", ...). Unknown ce- headers (extensions) are ignored.
 // ReadRequest does not check the method and does not close the body.
 func ReadRequest(r *http.Request) (events.Event, error) {
-	mt := mediaType(r.Header.Get("Content-Type"))
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return readBinary(r)
+	}
+	mt := mediaType(ct)
+	if !events.IsJSONContentType(ct) {
+		return events.Event{}, notJSON(ct, mt)
+	}
 	switch {
 	case mt == ContentTypeStructured:
 		body, err := readBody(r, MaxBodyBytes)
@@ -88,19 +99,34 @@ func ReadRequest(r *http.Request) (events.Event, error) {
 		return e, nil
 	case strings.HasPrefix(mt, "application/cloudevents"):
 		return events.Event{}, fmt.Errorf("%w %q: only single events in the JSON format (%s) are read", ErrUnsupportedMediaType, mt, ContentTypeStructured)
-	case mt == "" && strings.TrimSpace(r.Header.Get("Content-Type")) != "":
-		return events.Event{}, fmt.Errorf("%w %q: no media type", ErrUnsupportedMediaType, r.Header.Get("Content-Type"))
-	case mt != "" && !isJSON(mt):
-		return events.Event{}, fmt.Errorf("%w %q: want %s, or %s with ce- headers", ErrUnsupportedMediaType, mt, ContentTypeStructured, ContentTypeJSON)
 	}
 	return readBinary(r)
 }
 
+// notJSON is the error of ReadRequest for a Content-Type, ct, with media
+// type mt, that [events.IsJSONContentType] refuses.
+func notJSON(ct, mt string) error {
+	switch {
+	case mt == "":
+		return fmt.Errorf("%w %q: no media type", ErrUnsupportedMediaType, ct)
+	case events.IsJSONContentType(mt): // so the parameters are at fault
+		return fmt.Errorf("%w %q: JSON is UTF-8: the parameters must be well formed, and a charset, if any, utf-8", ErrUnsupportedMediaType, ct)
+	case strings.HasPrefix(mt, "application/cloudevents"):
+		return fmt.Errorf("%w %q: only single events in the JSON format (%s) are read", ErrUnsupportedMediaType, mt, ContentTypeStructured)
+	}
+	return fmt.Errorf("%w %q: want %s, or %s with ce- headers", ErrUnsupportedMediaType, mt, ContentTypeStructured, ContentTypeJSON)
+}
+
 // readBinary reads a binary-mode request by turning it into the
 // structured form, so that events.FromCloudEvent checks it and names the
-// attributes in its errors.
+// attributes in its errors. The body travels base64-encoded, as
+// "data_base64": embedded as "data", a body that is not one JSON value
+// could change the attributes around it. The Content-Type, already
+// checked by ReadRequest with the rule FromCloudEvent applies to
+// "datacontenttype", is not passed on.
 func readBinary(r *http.Request) (events.Event, error) {
-	attrs := make(map[string]string, 8)
+	ce := make([]byte, 0, 256)
+	ce = append(ce, '{')
 	for _, a := range [...]struct{ header, name string }{
 		{headerSpecVersion, "specversion"},
 		{headerID, "id"},
@@ -117,22 +143,24 @@ func readBinary(r *http.Request) (events.Event, error) {
 		if err != nil {
 			return events.Event{}, &HeaderError{Header: strings.ToLower(a.header), Value: vs[0], Err: err}
 		}
-		attrs[a.name] = v
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		attrs["datacontenttype"] = ct
+		ce = append(ce, '"')
+		ce = append(ce, a.name...)
+		ce = append(ce, `":`...)
+		ce = jsonwire.AppendString(ce, v) // v is valid UTF-8: written as it is
+		ce = append(ce, ',')
 	}
 	body, err := readBody(r, events.MaxPayloadBytes)
 	if err != nil {
 		return events.Event{}, err
 	}
 	if len(body) > 0 {
-		attrs["data_base64"] = base64.StdEncoding.EncodeToString(body)
+		ce = append(ce, `"data_base64":"`...)
+		ce = base64.StdEncoding.AppendEncode(ce, body)
+		ce = append(ce, '"')
+	} else if ce[len(ce)-1] == ',' {
+		ce = ce[:len(ce)-1]
 	}
-	ce, err := json.Marshal(attrs)
-	if err != nil { // strings only: cannot happen
-		return events.Event{}, fmt.Errorf("eventhttp: %w", err)
-	}
+	ce = append(ce, '}')
 	e, err := events.FromCloudEvent(ce)
 	if err != nil {
 		return events.Event{}, fmt.Errorf("eventhttp: %w", err)
@@ -178,17 +206,9 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 }
 
 // mediaType returns the media type of a Content-Type value in lower case,
-// without parameters.
+// without parameters, to tell the formats apart: whether a Content-Type
+// is JSON at all is for [events.IsJSONContentType] to say.
 func mediaType(ct string) string {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	return strings.ToLower(strings.TrimSpace(ct))
-}
-
-// isJSON reports whether the media type mt is JSON: application/json,
-// text/json or a "+json" type.
-func isJSON(mt string) bool {
-	return mt == "application/json" || mt == "text/json" ||
-		(strings.HasSuffix(mt, "+json") && strings.IndexByte(mt, '/') > 0)
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
 }

@@ -3,6 +3,7 @@ package eventhttp
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -254,5 +255,107 @@ func TestReadRequestParametersOnlyContentType(t *testing.T) {
 	}
 	if got := statusFor(err); got != http.StatusUnsupportedMediaType {
 		t.Errorf("status %d, want 415", got)
+	}
+}
+
+// jsonContentTypes are Content-Types on which ReadRequest must agree with
+// events.IsJSONContentType, the one content-type rule of the module.
+var jsonContentTypes = []string{
+	"application/json",
+	"Application/JSON; charset=UTF-8",
+	"application/json; charset=latin1",
+	"application/json; charset",
+	"text/json",
+	"application/vnd.x+json",
+	"text/plain",
+	"application/xml",
+	"+json",
+	"   ",
+}
+
+// TestReadRequestContentTypeRule: in binary mode a Content-Type is
+// accepted exactly when events.IsJSONContentType accepts it, and refused
+// with 415 otherwise; an absent one (the attribute is optional) is
+// accepted.
+func TestReadRequestContentTypeRule(t *testing.T) {
+	for _, ct := range jsonContentTypes {
+		_, err := ReadRequest(newTestRequest(map[string]string{"Content-Type": ct}, validPayload))
+		switch want := events.IsJSONContentType(ct); {
+		case want && err != nil:
+			t.Errorf("%q: refused: %v", ct, err)
+		case !want && !errors.Is(err, ErrUnsupportedMediaType):
+			t.Errorf("%q: got %v, want ErrUnsupportedMediaType", ct, err)
+		case !want && statusFor(err) != http.StatusUnsupportedMediaType:
+			t.Errorf("%q: status %d, want 415", ct, statusFor(err))
+		}
+	}
+	if events.IsJSONContentType("") {
+		t.Fatal(`events.IsJSONContentType("") is true`)
+	}
+	if _, err := ReadRequest(newTestRequest(map[string]string{"Content-Type": ""}, validPayload)); err != nil {
+		t.Errorf("no Content-Type: %v", err)
+	}
+}
+
+// TestReadRequestStructuredContentTypeRule: the structured media type
+// obeys the same rule: parameters are allowed, a charset other than
+// utf-8 is not.
+func TestReadRequestStructuredContentTypeRule(t *testing.T) {
+	for ct, ok := range map[string]bool{
+		"application/cloudevents+json":                  true,
+		"Application/CloudEvents+JSON; charset=UTF-8":   true,
+		"application/cloudevents+json; charset=latin1":  false,
+		"application/cloudevents+json; charset":         false,
+		"application/cloudevents-batch+json":            false,
+		"application/cloudevents-batch+json; charset=x": false,
+	} {
+		if events.IsJSONContentType(mediaType(ct)) != true {
+			t.Fatalf("%q: not a JSON media type", ct)
+		}
+		_, err := ReadRequest(newTestRequest(map[string]string{"Content-Type": ct}, validStructured))
+		switch {
+		case ok && err != nil:
+			t.Errorf("%q: refused: %v", ct, err)
+		case !ok && !errors.Is(err, ErrUnsupportedMediaType):
+			t.Errorf("%q: got %v, want ErrUnsupportedMediaType", ct, err)
+		}
+	}
+}
+
+// TestReadBinaryEscapesAttributes: attribute values that JSON must
+// escape reach the event intact through readBinary's structured form.
+func TestReadBinaryEscapesAttributes(t *testing.T) {
+	id := "a\"b\\c</d>&\u2028é"
+	e, err := ReadRequest(newTestRequest(map[string]string{"Ce-Id": encodeHeader(id)}, validPayload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.ID != id {
+		t.Errorf("ID %q, want %q", e.ID, id)
+	}
+	// No headers but the content type, and no body: every attribute is
+	// named, none of them by a Go field name.
+	req := httptest.NewRequest(http.MethodPost, "/", nil)
+	req.Header.Set("Content-Type", "application/json")
+	_, err = ReadRequest(req)
+	var ve *events.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a *events.ValidationError", err)
+	}
+	var fields []string
+	for _, f := range ve.Fields {
+		fields = append(fields, f.Field)
+	}
+	if got, want := strings.Join(fields, ","), "specversion,id,source,type,time,data"; got != want {
+		t.Errorf("fields %s, want %s", got, want)
+	}
+}
+
+// TestMaxBodyBytes: a structured event whose payload is the largest the
+// events package takes, base64-encoded, still fits, with room for its
+// attributes.
+func TestMaxBodyBytes(t *testing.T) {
+	if n := base64.StdEncoding.EncodedLen(events.MaxPayloadBytes) + 64<<10; n > MaxBodyBytes {
+		t.Errorf("MaxBodyBytes %d < %d", MaxBodyBytes, n)
 	}
 }

@@ -42,7 +42,7 @@ const (
 	ContentTypeStructured = "application/cloudevents+json"
 	// ContentTypeJSON is the Content-Type of a binary-mode request: the
 	// body is the payload, a JSON object.
-	ContentTypeJSON = "application/json"
+	ContentTypeJSON = events.CloudEventsContentType
 )
 
 // The ce- headers of binary mode, in canonical form.
@@ -76,16 +76,26 @@ func NewRequest(ctx context.Context, url string, e events.Event, mode Mode) (*ht
 	return req, nil
 }
 
-// encode returns the headers and body that carry e in mode.
+// encode returns the headers and body that carry e in mode, after
+// validating e as events.ToCloudEvent does.
 func encode(e events.Event, mode Mode) (http.Header, []byte, error) {
-	ce, err := events.ToCloudEvent(e) // validates e in both modes
-	if err != nil {
-		return nil, nil, fmt.Errorf("eventhttp: %w", err)
-	}
 	switch mode {
 	case Structured:
+		ce, err := events.ToCloudEvent(e)
+		if err != nil {
+			return nil, nil, fmt.Errorf("eventhttp: %w", err)
+		}
 		return http.Header{"Content-Type": {ContentTypeStructured}}, ce, nil
 	case Binary:
+		// Subject is "" for an invalid event, so a subject proves e valid
+		// in the one pass that found it; only without one is Validate,
+		// the check of ToCloudEvent, needed.
+		subject := e.Subject()
+		if subject == "" {
+			if err := e.Validate(); err != nil {
+				return nil, nil, fmt.Errorf("eventhttp: %w", err)
+			}
+		}
 		h := http.Header{
 			"Content-Type":    {ContentTypeJSON},
 			headerSpecVersion: {events.CloudEventsSpecVersion},
@@ -94,10 +104,8 @@ func encode(e events.Event, mode Mode) (http.Header, []byte, error) {
 			headerType:        {encodeHeader(events.CloudEventsTypePrefix + string(e.Type))},
 			headerTime:        {e.Timestamp.UTC().Format(time.RFC3339Nano)},
 		}
-		if p, err := events.DecodePayload(e); err == nil {
-			if s, ok := p.(interface{ Subject() string }); ok && s.Subject() != "" {
-				h[headerSubject] = []string{encodeHeader(s.Subject())}
-			}
+		if subject != "" {
+			h[headerSubject] = []string{encodeHeader(subject)}
 		}
 		return h, e.Payload, nil
 	}

@@ -125,3 +125,43 @@ func TestRoundTripBothModes(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRequestSubjectAndRefusals: ce-subject is events.Event.Subject,
+// absent for a type this version does not know; an invalid event, at
+// fault in its envelope or in its payload, is refused with the same
+// error in both modes, the error of events.ToCloudEvent.
+func TestNewRequestSubjectAndRefusals(t *testing.T) {
+	e := awkwardEvent(t)
+	req, err := NewRequest(context.Background(), "http://x", e, Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := decodeHeader(req.Header.Get("Ce-Subject")); got != e.Subject() || got == "" {
+		t.Errorf("Ce-Subject %q, want %q", got, e.Subject())
+	}
+	unknown := e
+	unknown.Type = "deploy.started"
+	req, err = NewRequest(context.Background(), "http://x", unknown, Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, has := req.Header["Ce-Subject"]; has {
+		t.Errorf("Ce-Subject %q for an unknown type", req.Header.Get("Ce-Subject"))
+	}
+	noID, badPayload, notJSON := e, e, unknown
+	noID.ID = ""
+	badPayload.Payload = []byte(`{"RunID":"run-1"}`)
+	notJSON.Payload = []byte(`{"x":`)
+	for name, bad := range map[string]events.Event{"no ID": noID, "bad payload": badPayload, "unknown type, not JSON": notJSON} {
+		_, want := events.ToCloudEvent(bad)
+		if want == nil {
+			t.Fatalf("%s: ToCloudEvent accepts it", name)
+		}
+		for _, mode := range []Mode{Binary, Structured} {
+			_, err := NewRequest(context.Background(), "http://x", bad, mode)
+			if err == nil || err.Error() != "eventhttp: "+want.Error() || !errors.Is(err, events.ErrInvalidEvent) {
+				t.Errorf("%s, %v: got %v, want %v", name, mode, err, want)
+			}
+		}
+	}
+}
