@@ -2,7 +2,6 @@ package eventnats
 
 import (
 	"fmt"
-	"mime"
 	"strings"
 	"time"
 
@@ -29,43 +28,24 @@ const (
 // Values written in the CloudEvents headers.
 const (
 	// SpecVersion is the CloudEvents version written in ce-specversion.
-	SpecVersion = "1.0"
+	SpecVersion = events.CloudEventsSpecVersion
 	// TypePrefix is prepended to Event.Type to make ce-type, e.g.
 	// "io.algoryn.run.completed" (reverse-DNS, as CloudEvents recommends).
-	TypePrefix = "io.algoryn."
+	TypePrefix = events.CloudEventsTypePrefix
 	// ContentType is the media type of the message body.
-	ContentType = "application/json"
+	ContentType = events.CloudEventsContentType
 )
-
-// subjecter is implemented by the payloads of the events package.
-type subjecter interface{ Subject() string }
 
 // NewMsg returns the NATS message for e under prefix: subject
 // prefix + "." + e.Type, the CloudEvents binary-mode headers, the
 // Nats-Msg-Id header set to e.ID for server-side deduplication, and the
 // payload JSON as body. It does not validate e; [Publisher.Publish] does.
 //
-// ce-subject is the payload's Subject() for the known types, and is left
-// out for types this version of the events package does not know or whose
-// payload cannot be decoded.
+// ce-subject is [events.Event.Subject], and is left out when that is "":
+// for types this version of the events package does not know, and for
+// invalid events.
 func NewMsg(prefix string, e events.Event) (*nats.Msg, error) {
-	return newMsg(prefix, e, payloadSubject(e))
-}
-
-// payloadSubject returns the payload's Subject() for a known type whose
-// payload decodes, and "" otherwise.
-func payloadSubject(e events.Event) string {
-	if !e.Type.Known() {
-		return ""
-	}
-	p, err := events.DecodePayload(e)
-	if err != nil {
-		return ""
-	}
-	if s, ok := p.(subjecter); ok {
-		return s.Subject()
-	}
-	return ""
+	return newMsg(prefix, e, e.Subject())
 }
 
 // newMsg builds the message; ceSubject "" leaves out ce-subject.
@@ -95,9 +75,11 @@ func newMsg(prefix string, e events.Event, ceSubject string) (*nats.Msg, error) 
 
 // EventFromMsg reads the event carried by a message published with
 // [NewMsg] under prefix. It checks the CloudEvents headers (content-type,
-// if present, must be [ContentType], parameters such as charset=utf-8
-// allowed) and that the subject matches the type, but does not validate
-// the payload; call [events.Event.Validate] for that. Errors match
+// if present, must be JSON as [events.IsJSONContentType] says:
+// application/json as NewMsg writes it, text/json or a "+json" type, in
+// any case, with parameters, but a charset, if any, must be utf-8) and
+// that the subject matches the type, but does not validate the payload;
+// call [events.Event.Validate] for that. Errors match
 // [ErrMalformedMessage].
 func EventFromMsg(prefix string, m *nats.Msg) (events.Event, error) {
 	return eventFrom(prefix, m.Subject, m.Header, m.Data)
@@ -125,8 +107,8 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 	if spec != SpecVersion {
 		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderSpecVersion, spec, SpecVersion)
 	}
-	if ct := hdr.Get(HeaderContentType); ct != "" && ct != ContentType && !isJSON(ct) {
-		return events.Event{}, fmt.Errorf("%w: %s is %q, want %q", ErrMalformedMessage, HeaderContentType, ct, ContentType)
+	if ct := hdr.Get(HeaderContentType); ct != "" && !events.IsJSONContentType(ct) {
+		return events.Event{}, fmt.Errorf("%w: %s is %q, want JSON such as %q (with a charset, if any, of utf-8)", ErrMalformedMessage, HeaderContentType, ct, ContentType)
 	}
 	t, ok := strings.CutPrefix(ceType, TypePrefix)
 	if !ok {
@@ -140,16 +122,4 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 		return events.Event{}, fmt.Errorf("%w: %s: %w", ErrMalformedMessage, HeaderTime, err)
 	}
 	return events.Event{ID: id, Type: events.EventType(t), Source: source, Timestamp: ts.UTC(), Payload: data}, nil
-}
-
-// isJSON reports whether a content type is JSON as [ContentType] is, in
-// any case and with parameters, such as "application/json; charset=utf-8":
-// JSON is UTF-8, so a charset parameter, if any, must say so.
-func isJSON(ct string) bool {
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt != ContentType {
-		return false
-	}
-	cs, ok := params["charset"]
-	return !ok || strings.EqualFold(cs, "utf-8")
 }

@@ -62,30 +62,69 @@ func TestEventFromMsgMalformed(t *testing.T) {
 	}
 }
 
-// TestEventFromMsgContentTypeParameters: other senders may write the
-// JSON media type with parameters or in another case; that is JSON too,
-// unless the charset is not UTF-8.
-func TestEventFromMsgContentTypeParameters(t *testing.T) {
+// TestEventFromMsgContentType: a content-type header is accepted exactly
+// when events.IsJSONContentType, the one content-type rule of the module,
+// accepts it: JSON in any case, with parameters, and also text/json and
+// "+json" types; never with a charset other than UTF-8. An absent or
+// empty header, the attribute being optional, is accepted.
+func TestEventFromMsgContentType(t *testing.T) {
 	good, err := NewMsg("", sampleEvents(t)[0])
 	require.NoError(t, err)
-	for ct, ok := range map[string]bool{
+	for ct, want := range map[string]bool{
+		"application/json":                 true,
+		"Application/JSON; charset=UTF-8":  true,
 		"application/json; charset=utf-8":  true,
-		"Application/JSON;charset=UTF-8":   true,
 		"application/json ":                true,
+		"text/json":                        true,
+		"application/vnd.x+json":           true,
 		"application/json; charset=latin1": false,
 		"application/jsonx":                false,
 		"application/json; charset":        false,
+		"text/plain":                       false,
+		"application/xml":                  false,
+		"+json":                            false,
 	} {
+		require.Equal(t, want, events.IsJSONContentType(ct), "the table follows events.IsJSONContentType: %q", ct)
 		m := &nats.Msg{Subject: good.Subject, Header: nats.Header{}, Data: good.Data}
 		for k, v := range good.Header {
 			m.Header[k] = v
 		}
 		m.Header.Set(HeaderContentType, ct)
 		_, err := EventFromMsg("", m)
-		if ok {
+		if want {
 			assert.NoError(t, err, ct)
 		} else {
 			assert.ErrorIs(t, err, ErrMalformedMessage, ct)
 		}
+	}
+	for _, absent := range []func(nats.Header){
+		func(h nats.Header) { h.Del(HeaderContentType) },
+		func(h nats.Header) { h.Set(HeaderContentType, "") },
+	} {
+		m := &nats.Msg{Subject: good.Subject, Header: nats.Header{}, Data: good.Data}
+		for k, v := range good.Header {
+			m.Header[k] = v
+		}
+		absent(m.Header)
+		_, err := EventFromMsg("", m)
+		assert.NoError(t, err, "no content-type")
+	}
+}
+
+// TestNewMsgSubject: ce-subject is events.Event.Subject, so it is left
+// out of the message of an invalid event, which NewMsg does not refuse.
+func TestNewMsgSubject(t *testing.T) {
+	for _, e := range sampleEvents(t) {
+		require.NotEmpty(t, e.Subject())
+		m, err := NewMsg("", e)
+		require.NoError(t, err)
+		assert.Equal(t, e.Subject(), m.Header.Get(HeaderSubject), e.Type)
+
+		e.Source = "" // valid payload, invalid envelope
+		require.Error(t, e.Validate())
+		m, err = NewMsg("", e)
+		require.NoError(t, err)
+		_, has := m.Header[HeaderSubject]
+		assert.False(t, has, "ce-subject of an invalid event")
 	}
 }
