@@ -3,7 +3,6 @@ package events
 import (
 	"bytes"
 	"strings"
-	"time"
 
 	"github.com/algoryn/events/internal/jsonwire"
 )
@@ -60,7 +59,7 @@ func ToCloudEvent(e Event) ([]byte, error) {
 		b = jsonwire.AppendString(b, subject)
 	}
 	b = append(b, `,"time":"`...)
-	b = e.Timestamp.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = jsonwire.AppendTime(b, e.Timestamp)
 	b = append(b, `","datacontenttype":"`+CloudEventsContentType+`","data":`...)
 	b = append(b, e.Payload...)
 	return append(b, '}'), nil
@@ -233,8 +232,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 	if !d.present[ceTime] {
 		fe.required("time")
 	} else {
-		var ts time.Time
-		if err := ts.UnmarshalText(d.text(ceTime)); err != nil {
+		if ts, err := jsonwire.ParseTime(d.text(ceTime)); err != nil {
 			fe.add("time", FieldErrorInvalid, string(d.text(ceTime)), "must be an RFC 3339 time")
 		} else {
 			e.Timestamp = ts.UTC()

@@ -75,7 +75,7 @@ func (e *Event) appendJSON(b []byte, ts time.Time) []byte {
 	b = append(b, `,"Source":`...)
 	b = jsonwire.AppendString(b, e.Source)
 	b = append(b, `,"Timestamp":"`...)
-	b = ts.AppendFormat(b, time.RFC3339Nano)
+	b = jsonwire.AppendTime(b, ts)
 	b = append(b, `","Payload":`...)
 	if len(e.Payload) == 0 {
 		b = append(b, "null"...)

@@ -100,7 +100,7 @@ const invalidUTF8 = "invalid UTF-8"
 // 3339 with nanoseconds). Its year must be within 0000–9999.
 func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = jsonwire.AppendTime(b, t)
 	return append(b, '"')
 }
 
@@ -221,7 +221,7 @@ func (d *payloadDecoder) float64(field string, dst *float64) {
 		if !ok {
 			return
 		}
-		f, err := strconv.ParseFloat(string(num), 64)
+		f, err := jsonwire.ParseFloat(num)
 		if err != nil {
 			d.fe.add(field, FieldErrorOutOfRange, rawValue(num), "must be a number within the range of float64")
 			return
@@ -243,8 +243,8 @@ func (d *payloadDecoder) time(field string, dst *time.Time) {
 		if !ok {
 			return
 		}
-		var t time.Time
-		if err := t.UnmarshalJSON(raw); err != nil {
+		t, err := jsonwire.ParseTime(raw[1 : len(raw)-1]) // escapes are not decoded, as in time.Time.UnmarshalJSON
+		if err != nil {
 			d.fe.add(field, FieldErrorInvalid, rawValue(raw), "must be an RFC 3339 time")
 			return
 		}

@@ -3,7 +3,6 @@ package events
 import (
 	"encoding/base64"
 	"strconv"
-	"time"
 
 	"github.com/algoryn/events/internal/jsonwire"
 )
@@ -54,6 +53,9 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 // envelopeKeys are the wire keys, in field order.
 var envelopeKeys = [5]string{"ID", "Type", "Source", "Timestamp", "Payload"}
 
+// envelopeQuoted are the keys as MarshalJSON writes them.
+var envelopeQuoted = [5]string{`"ID"`, `"Type"`, `"Source"`, `"Timestamp"`, `"Payload"`}
+
 // envelopeUpper are the keys in upper case, for case-insensitive matching.
 var envelopeUpper = [5]string{"ID", "TYPE", "SOURCE", "TIMESTAMP", "PAYLOAD"}
 
@@ -80,12 +82,19 @@ func parseEvent(data []byte, out *Event) error {
 		return readerError(&r, "")
 	}
 	var seen [len(envelopeKeys)]bool
+	next := 0
 	for more := r.Object(); more; more = r.More() {
-		key, keyOff, ok := r.Key()
-		if !ok {
-			break
+		f, keyOff := -1, r.Offset()
+		if next < len(envelopeKeys) && r.KeyIs(envelopeQuoted[next]) {
+			f = next // the key MarshalJSON writes next, written as it writes it
+		} else {
+			key, off, ok := r.Key()
+			if !ok {
+				break
+			}
+			f, keyOff = fieldIndex(key), off
 		}
-		f := fieldIndex(key)
+		next = f + 1
 		if f < 0 {
 			if r.Skip() == nil {
 				break
@@ -135,8 +144,8 @@ func readEnvelopeField(r *jsonwire.Reader, f int, out *Event) error {
 	case 2:
 		out.Source = internSource(s)
 	case 3:
-		var ts time.Time
-		if err := ts.UnmarshalText(s); err != nil {
+		ts, err := jsonwire.ParseTime(s)
+		if err != nil {
 			return eventSyntaxError(off, name, "must be an RFC 3339 time", err)
 		}
 		out.Timestamp = ts.UTC()

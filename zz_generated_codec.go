@@ -38,12 +38,39 @@ func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
 	if !d.r.Object() {
 		return
 	}
-	for {
-		key, _, ok := d.r.Key()
-		if !ok {
-			return
+	for next := 0; ; {
+		f := -1
+		switch next {
+		case 0:
+			if d.r.KeyIs(`"RunID"`) {
+				f = 0
+			}
+		case 1:
+			if d.r.KeyIs(`"Service"`) {
+				f = 1
+			}
+		case 2:
+			if d.r.KeyIs(`"Passed"`) {
+				f = 2
+			}
+		case 3:
+			if d.r.KeyIs(`"Duration"`) {
+				f = 3
+			}
+		case 4:
+			if d.r.KeyIs(`"Summary"`) {
+				f = 4
+			}
 		}
-		switch runCompletedPayloadField(key) {
+		if f < 0 {
+			key, _, ok := d.r.Key()
+			if !ok {
+				return
+			}
+			f = runCompletedPayloadField(key)
+		}
+		next = f + 1
+		switch f {
 		case 0: // RunID
 			d.string("RunID", &p.RunID)
 		case 1: // Service
@@ -54,12 +81,39 @@ func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
 			d.int64("Duration", (*int64)(&p.Duration))
 		case 4: // Summary
 			if d.object("Summary") {
-				for {
-					key, _, ok := d.r.Key()
-					if !ok {
-						break
+				for next := 0; ; {
+					f := -1
+					switch next {
+					case 0:
+						if d.r.KeyIs(`"Total"`) {
+							f = 0
+						}
+					case 1:
+						if d.r.KeyIs(`"Failed"`) {
+							f = 1
+						}
+					case 2:
+						if d.r.KeyIs(`"RPS"`) {
+							f = 2
+						}
+					case 3:
+						if d.r.KeyIs(`"ErrorRate"`) {
+							f = 3
+						}
+					case 4:
+						if d.r.KeyIs(`"P99Ms"`) {
+							f = 4
+						}
 					}
-					switch runSummaryField(key) {
+					if f < 0 {
+						key, _, ok := d.r.Key()
+						if !ok {
+							break
+						}
+						f = runSummaryField(key)
+					}
+					next = f + 1
+					switch f {
 					case 0: // Total
 						d.int64("Summary.Total", &p.Summary.Total)
 					case 1: // Failed
@@ -167,12 +221,39 @@ func (p *ThresholdViolatedPayload) decodeJSON(d *payloadDecoder) {
 	if !d.r.Object() {
 		return
 	}
-	for {
-		key, _, ok := d.r.Key()
-		if !ok {
-			return
+	for next := 0; ; {
+		f := -1
+		switch next {
+		case 0:
+			if d.r.KeyIs(`"Service"`) {
+				f = 0
+			}
+		case 1:
+			if d.r.KeyIs(`"Source"`) {
+				f = 1
+			}
+		case 2:
+			if d.r.KeyIs(`"Description"`) {
+				f = 2
+			}
+		case 3:
+			if d.r.KeyIs(`"Actual"`) {
+				f = 3
+			}
+		case 4:
+			if d.r.KeyIs(`"Limit"`) {
+				f = 4
+			}
 		}
-		switch thresholdViolatedPayloadField(key) {
+		if f < 0 {
+			key, _, ok := d.r.Key()
+			if !ok {
+				return
+			}
+			f = thresholdViolatedPayloadField(key)
+		}
+		next = f + 1
+		switch f {
 		case 0: // Service
 			d.string("Service", &p.Service)
 		case 1: // Source
@@ -239,12 +320,31 @@ func (p *ServiceRegisteredPayload) decodeJSON(d *payloadDecoder) {
 	if !d.r.Object() {
 		return
 	}
-	for {
-		key, _, ok := d.r.Key()
-		if !ok {
-			return
+	for next := 0; ; {
+		f := -1
+		switch next {
+		case 0:
+			if d.r.KeyIs(`"Name"`) {
+				f = 0
+			}
+		case 1:
+			if d.r.KeyIs(`"Address"`) {
+				f = 1
+			}
+		case 2:
+			if d.r.KeyIs(`"Tags"`) {
+				f = 2
+			}
 		}
-		switch serviceRegisteredPayloadField(key) {
+		if f < 0 {
+			key, _, ok := d.r.Key()
+			if !ok {
+				return
+			}
+			f = serviceRegisteredPayloadField(key)
+		}
+		next = f + 1
+		switch f {
 		case 0: // Name
 			d.string("Name", &p.Name)
 		case 1: // Address
@@ -299,12 +399,31 @@ func (p *ServiceDeregisteredPayload) decodeJSON(d *payloadDecoder) {
 	if !d.r.Object() {
 		return
 	}
-	for {
-		key, _, ok := d.r.Key()
-		if !ok {
-			return
+	for next := 0; ; {
+		f := -1
+		switch next {
+		case 0:
+			if d.r.KeyIs(`"Name"`) {
+				f = 0
+			}
+		case 1:
+			if d.r.KeyIs(`"Address"`) {
+				f = 1
+			}
+		case 2:
+			if d.r.KeyIs(`"Tags"`) {
+				f = 2
+			}
 		}
-		switch serviceDeregisteredPayloadField(key) {
+		if f < 0 {
+			key, _, ok := d.r.Key()
+			if !ok {
+				return
+			}
+			f = serviceDeregisteredPayloadField(key)
+		}
+		next = f + 1
+		switch f {
 		case 0: // Name
 			d.string("Name", &p.Name)
 		case 1: // Address
@@ -371,12 +490,55 @@ func (p *AlertFiredPayload) decodeJSON(d *payloadDecoder) {
 	if !d.r.Object() {
 		return
 	}
-	for {
-		key, _, ok := d.r.Key()
-		if !ok {
-			return
+	for next := 0; ; {
+		f := -1
+		switch next {
+		case 0:
+			if d.r.KeyIs(`"AlertID"`) {
+				f = 0
+			}
+		case 1:
+			if d.r.KeyIs(`"RuleID"`) {
+				f = 1
+			}
+		case 2:
+			if d.r.KeyIs(`"RuleName"`) {
+				f = 2
+			}
+		case 3:
+			if d.r.KeyIs(`"Severity"`) {
+				f = 3
+			}
+		case 4:
+			if d.r.KeyIs(`"Service"`) {
+				f = 4
+			}
+		case 5:
+			if d.r.KeyIs(`"Summary"`) {
+				f = 5
+			}
+		case 6:
+			if d.r.KeyIs(`"FiredAt"`) {
+				f = 6
+			}
+		case 7:
+			if d.r.KeyIs(`"Labels"`) {
+				f = 7
+			}
+		case 8:
+			if d.r.KeyIs(`"CorrelationEventID"`) {
+				f = 8
+			}
 		}
-		switch alertFiredPayloadField(key) {
+		if f < 0 {
+			key, _, ok := d.r.Key()
+			if !ok {
+				return
+			}
+			f = alertFiredPayloadField(key)
+		}
+		next = f + 1
+		switch f {
 		case 0: // AlertID
 			d.string("AlertID", &p.AlertID)
 		case 1: // RuleID

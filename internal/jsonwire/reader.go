@@ -78,7 +78,9 @@ func (r *Reader) Peek() byte {
 
 // End checks that only white space is left.
 func (r *Reader) End() bool {
-	if c := r.Peek(); c != 0 {
+	// Not c != 0: Peek returns 0 at the end, but a NUL byte in the input
+	// is a character like any other.
+	if c := r.Peek(); r.i < len(r.data) {
 		return r.fail(r.i, "invalid character "+QuoteChar(c)+" after top-level value")
 	}
 	return r.Err == nil
@@ -122,6 +124,30 @@ func (r *Reader) Key() (key []byte, keyOff int, ok bool) {
 	return key, keyOff, true
 }
 
+// KeyIs reads the next member's key and the colon after it when the key
+// is written exactly as quoted (a key in quotes, without escapes), and
+// reports whether it did; otherwise the reader is left as it was. It is a
+// fast path for readers that expect keys in a known order: a key that
+// matches here matches exactly.
+func (r *Reader) KeyIs(quoted string) bool {
+	if r.Peek() != '"' {
+		return false
+	}
+	d, i := r.data, r.i
+	if len(d)-i < len(quoted) || string(d[i:i+len(quoted)]) != quoted {
+		return false
+	}
+	j := i + len(quoted)
+	for j < len(d) && isSpace(d[j]) {
+		j++
+	}
+	if j >= len(d) || d[j] != ':' {
+		return false
+	}
+	r.i = j + 1
+	return true
+}
+
 // skipKey is Key without unescaping the key.
 func (r *Reader) skipKey() bool {
 	if c := r.Peek(); c != '"' {
@@ -156,6 +182,15 @@ func (r *Reader) More() bool {
 // error).
 func (r *Reader) Skip() []byte {
 	start := r.skipSpace()
+	if r.Err != nil {
+		return nil
+	}
+	if r.depth < MaxDepth-32 { // the fast path cannot pass the depth limit
+		if end, ok := skipFast(r.data, start); ok {
+			r.i = end
+			return r.data[start:end]
+		}
+	}
 	if !r.skip() {
 		return nil
 	}
@@ -231,7 +266,7 @@ func (r *Reader) literal(lit string) bool {
 	d, i := r.data, r.i
 	for k := 0; k < len(lit); k++ {
 		if i+k >= len(d) || d[i+k] != lit[k] {
-			return r.unexpected(i+k, "in literal "+lit)
+			return r.unexpected(i+k, "in literal "+lit+" (expecting "+QuoteChar(lit[k])+")")
 		}
 	}
 	r.i = i + len(lit)
@@ -337,6 +372,9 @@ func (r *Reader) Number() ([]byte, bool) {
 	d := r.data
 	start := r.i
 	i := start
+	if i >= len(d) { // at the end, or after an error
+		return nil, r.fail(i, "unexpected end of input")
+	}
 	if d[i] == '-' {
 		i++
 	}
@@ -353,7 +391,7 @@ func (r *Reader) Number() ([]byte, bool) {
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || !isDigit(d[i]) {
-			return nil, r.unexpected(i, "in numeric literal")
+			return nil, r.unexpected(i, "after decimal point in numeric literal")
 		}
 		i = digits(d, i)
 	}
@@ -363,7 +401,7 @@ func (r *Reader) Number() ([]byte, bool) {
 			i++
 		}
 		if i >= len(d) || !isDigit(d[i]) {
-			return nil, r.unexpected(i, "in numeric literal")
+			return nil, r.unexpected(i, "in exponent of numeric literal")
 		}
 		i = digits(d, i)
 	}
@@ -393,7 +431,7 @@ func plainWord(x uint64) bool {
 	below20 := (x - ones*0x20) & ^x & highs
 	quote := hasZero(x ^ (ones * '"'))
 	backslash := hasZero(x ^ (ones * '\\'))
-	return (below20|quote|backslash|x&highs) == 0
+	return (below20 | quote | backslash | x&highs) == 0
 }
 
 // plain marks the bytes a string holds as they are: printable ASCII but

@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"bytes"
+	"strconv"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -194,11 +195,10 @@ func QuoteChar(c byte) string {
 	if c == '"' {
 		return `'"'`
 	}
-	if c >= 0x20 && c < 0x7f {
-		return "'" + string(rune(c)) + "'"
-	}
-	const hex = "0123456789abcdef"
-	return `'\x` + string([]byte{hex[c>>4], hex[c&0xf]}) + "'"
+	// As encoding/json: the byte as a Latin-1 rune, quoted as Go quotes
+	// it, so '\n', '\\', '\x7f', '\u0080' and 'é' (0xe9).
+	q := strconv.Quote(string(rune(c)))
+	return "'" + q[1:len(q)-1] + "'"
 }
 
 // InvalidUTF8 returns the offset of the first invalid UTF-8 sequence in

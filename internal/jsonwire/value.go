@@ -54,6 +54,50 @@ func AppendFloat(b []byte, f float64) []byte {
 	return b
 }
 
+// ParseFloat parses a JSON number that a [Reader] has checked as
+// strconv.ParseFloat(s, 64) does, with a fast path for short decimals:
+// up to 15 significant digits and no exponent are exact in a float64, and
+// one division by an exact power of ten rounds correctly, so the result
+// is the same.
+func ParseFloat(b []byte) (float64, error) {
+	neg := b[0] == '-'
+	i := 0
+	if neg {
+		i = 1
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+		default: // an exponent
+			return strconv.ParseFloat(string(b), 64)
+		}
+	}
+	if digits > 15 {
+		return strconv.ParseFloat(string(b), 64)
+	}
+	f := float64(m)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, nil
+}
+
+// pow10 holds the powers of ten that a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
 // ParseInt parses a JSON number that a [Reader] has checked as an int64,
 // as encoding/json does: it must be integral (no fraction or exponent)
 // and in range.

@@ -143,8 +143,15 @@ func imports(body []byte, paths ...string) string {
 // emitDecodeLoop writes the loop over the members of an object whose
 // first member follows; exit leaves the function or the loop on error.
 func emitDecodeLoop(b *bytes.Buffer, s *structModel, recv, path, exit string) {
-	fmt.Fprintf(b, "for {\nkey, _, ok := d.r.Key()\nif !ok {\n%s\n}\n", exit)
-	fmt.Fprintf(b, "switch %s(key) {\n", keyFunc(s))
+	// Keys are expected in field order, as the encoder writes them: a
+	// key written exactly so matches without being unescaped or looked up.
+	fmt.Fprintf(b, "for next := 0; ; {\nf := -1\nswitch next {\n")
+	for i, f := range s.fields {
+		key, _ := json.Marshal(f.key)
+		fmt.Fprintf(b, "case %d:\nif d.r.KeyIs(%s) {\nf = %d\n}\n", i, goString(string(key)), i)
+	}
+	fmt.Fprintf(b, "}\nif f < 0 {\nkey, _, ok := d.r.Key()\nif !ok {\n%s\n}\nf = %s(key)\n}\nnext = f + 1\n", exit, keyFunc(s))
+	fmt.Fprintf(b, "switch f {\n")
 	for i, f := range s.fields {
 		fmt.Fprintf(b, "case %d: // %s\n", i, f.key)
 		v := "&" + recv + f.name

@@ -1,0 +1,212 @@
+package jsonwire
+
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
+
+// skipFast finds the end of the well-formed JSON value at d[i:] (after
+// optional white space) in one tight loop, without the bookkeeping of
+// error reporting. It gives up (ok false) on any problem and on nesting
+// deeper than its small stack, and the caller then reads the value again
+// with the Reader's careful methods, which report the problem exactly;
+// so its verdict is only ever "valid, ends here" or "ask the Reader".
+func skipFast(d []byte, i int) (end int, ok bool) {
+	var stack [32]byte // '{' or '[' per open container
+	depth := 0
+value:
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	if i >= len(d) {
+		return 0, false
+	}
+	switch c := d[i]; {
+	case c == '"':
+		if i, ok = skipStr(d, i); !ok {
+			return 0, false
+		}
+	case c == '{':
+		if depth == len(stack) {
+			return 0, false
+		}
+		stack[depth] = '{'
+		depth++
+		i++
+		for i < len(d) && isSpace(d[i]) {
+			i++
+		}
+		if i < len(d) && d[i] == '}' {
+			i++
+			depth--
+			goto after
+		}
+		goto key
+	case c == '[':
+		if depth == len(stack) {
+			return 0, false
+		}
+		stack[depth] = '['
+		depth++
+		i++
+		for i < len(d) && isSpace(d[i]) {
+			i++
+		}
+		if i < len(d) && d[i] == ']' {
+			i++
+			depth--
+			goto after
+		}
+		goto value
+	case c == '-' || (c >= '0' && c <= '9'):
+		if i, ok = skipNum(d, i); !ok {
+			return 0, false
+		}
+	case c == 't':
+		if !hasLit(d, i, "true") {
+			return 0, false
+		}
+		i += 4
+	case c == 'f':
+		if !hasLit(d, i, "false") {
+			return 0, false
+		}
+		i += 5
+	case c == 'n':
+		if !hasLit(d, i, "null") {
+			return 0, false
+		}
+		i += 4
+	default:
+		return 0, false
+	}
+after:
+	if depth == 0 {
+		return i, true
+	}
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	if i >= len(d) {
+		return 0, false
+	}
+	switch d[i] {
+	case ',':
+		i++
+		if stack[depth-1] == '{' {
+			goto key
+		}
+		goto value
+	case '}', ']':
+		if (d[i] == '}') != (stack[depth-1] == '{') {
+			return 0, false
+		}
+		i++
+		depth--
+		goto after
+	}
+	return 0, false
+key:
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	if i >= len(d) || d[i] != '"' {
+		return 0, false
+	}
+	if i, ok = skipStr(d, i); !ok {
+		return 0, false
+	}
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	if i >= len(d) || d[i] != ':' {
+		return 0, false
+	}
+	i++
+	goto value
+}
+
+// skipStr returns the offset past the well-formed string of valid UTF-8
+// at d[i] == '"'.
+func skipStr(d []byte, i int) (int, bool) {
+	i++
+	for {
+		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
+			i += 8
+		}
+		for i < len(d) && plain[d[i]] {
+			i++
+		}
+		if i >= len(d) {
+			return 0, false
+		}
+		switch c := d[i]; {
+		case c == '"':
+			return i + 1, true
+		case c == '\\':
+			if i+1 >= len(d) {
+				return 0, false
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(d) || !isHex(d[i+2]) || !isHex(d[i+3]) || !isHex(d[i+4]) || !isHex(d[i+5]) {
+					return 0, false
+				}
+				i += 6
+			default:
+				return 0, false
+			}
+		case c < 0x20:
+			return 0, false
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, false
+			}
+			i += size
+		}
+	}
+}
+
+// skipNum returns the offset past the well-formed number at d[i].
+func skipNum(d []byte, i int) (int, bool) {
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(d):
+		return 0, false
+	case d[i] == '0':
+		i++
+	case d[i] >= '1' && d[i] <= '9':
+		i = digits(d, i)
+	default:
+		return 0, false
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || !isDigit(d[i]) {
+			return 0, false
+		}
+		i = digits(d, i)
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || !isDigit(d[i]) {
+			return 0, false
+		}
+		i = digits(d, i)
+	}
+	return i, true
+}
+
+func hasLit(d []byte, i int, lit string) bool {
+	return len(d)-i >= len(lit) && string(d[i:i+len(lit)]) == lit
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
