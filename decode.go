@@ -29,6 +29,14 @@ func Decode[P Payload](e Event) (P, error) {
 		}
 		return p, nil
 	}
+	return decodeOther[P](e)
+}
+
+// decodeOther is Decode for a payload type of another package, or a
+// pointer type, with encoding/json. (A function of its own, so that the
+// payload Decode decodes itself stays on the stack.)
+func decodeOther[P Payload](e Event) (P, error) {
+	var p P
 	want, err := payloadType[P]()
 	if err != nil {
 		return p, err
