@@ -264,16 +264,6 @@ func (fe *fieldErrors) required(field string) {
 	fe.add(field, FieldErrorRequired, nil, "required")
 }
 
-// has reports whether an error for field was added.
-func (fe *fieldErrors) has(field string) bool {
-	for _, f := range fe.list {
-		if f.Field == fe.prefix+field {
-			return true
-		}
-	}
-	return false
-}
-
 // err returns nil when nothing was added.
 func (fe *fieldErrors) err(t EventType, event bool) error {
 	if len(fe.list) == 0 {
