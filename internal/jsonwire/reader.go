@@ -1,10 +1,5 @@
 package jsonwire
 
-import (
-	"encoding/binary"
-	"unicode/utf8"
-)
-
 // MaxDepth bounds nesting, as encoding/json does, so hostile input cannot
 // exhaust the stack.
 const MaxDepth = 10000
@@ -305,65 +300,47 @@ func (r *Reader) RawStr() ([]byte, bool) {
 }
 
 // str scans a string, checking escapes, control characters and UTF-8;
-// with unescape it also returns the contents.
+// with unescape it also returns the contents. The scanning is skipStr's;
+// on a problem, the offset skipStr stopped at says what it is.
 func (r *Reader) str(unescape bool) ([]byte, bool) {
 	d := r.data
 	start := r.i + 1
-	i := start
-	escaped := false
-	for {
-		// The common case: printable ASCII other than '"' and '\\', eight
-		// bytes at a time, then one at a time.
-		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
-			i += 8
-		}
-		for i < len(d) && plain[d[i]] {
-			i++
-		}
-		if i >= len(d) {
-			return nil, r.fail(i, "unexpected end of input")
-		}
-		switch c := d[i]; {
-		case c == '"':
-			r.i = i + 1
-			if !unescape {
-				return nil, true
-			}
-			if !escaped {
-				return d[start:i], true
-			}
-			return Unescape(d[start:i]), true
-		case c == '\\':
-			escaped = true
-			if i+1 >= len(d) {
-				return nil, r.fail(i+1, "unexpected end of input")
-			}
-			switch d[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				for k := 2; k < 6; k++ {
-					if i+k >= len(d) {
-						return nil, r.fail(i+k, "unexpected end of input")
-					}
-					if !isHex(d[i+k]) {
-						return nil, r.unexpected(i+k, "in \\u hexadecimal character escape")
-					}
-				}
-				i += 6
-			default:
-				return nil, r.unexpected(i+1, "in string escape code")
-			}
-		case c < 0x20:
-			return nil, r.unexpected(i, "in string literal")
-		default: // c >= 0x80
-			rn, size := utf8.DecodeRune(d[i:])
-			if rn == utf8.RuneError && size == 1 {
-				return nil, r.fail(i, "invalid UTF-8")
-			}
-			i += size
-		}
+	end, ok := skipStr(d, r.i)
+	if !ok {
+		return nil, r.strError(end)
 	}
+	r.i = end
+	if !unescape {
+		return nil, true
+	}
+	return Unescape(d[start : end-1]), true
+}
+
+// strError reports the problem at d[i], where skipStr stopped.
+func (r *Reader) strError(i int) bool {
+	d := r.data
+	switch {
+	case i >= len(d):
+		return r.fail(len(d), "unexpected end of input")
+	case d[i] == '\\':
+		switch {
+		case i+1 >= len(d):
+			return r.fail(i+1, "unexpected end of input")
+		case d[i+1] != 'u':
+			return r.unexpected(i+1, "in string escape code")
+		}
+		for k := i + 2; k < i+6; k++ {
+			if k >= len(d) {
+				return r.fail(k, "unexpected end of input")
+			}
+			if !isHex(d[k]) {
+				return r.unexpected(k, "in \\u hexadecimal character escape")
+			}
+		}
+	case d[i] < 0x20:
+		return r.unexpected(i, "in string literal")
+	}
+	return r.fail(i, "invalid UTF-8")
 }
 
 // Number reads the number that Peek found ('-' or a digit) and returns

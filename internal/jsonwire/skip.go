@@ -127,10 +127,14 @@ key:
 }
 
 // skipStr returns the offset past the well-formed string of valid UTF-8
-// at d[i] == '"'.
+// at d[i] == '"', and true; or the offset of the first problem (a control
+// character, a bad escape, invalid UTF-8, or len(d) for a string cut
+// short) and false. It is the one string scanner of the package.
 func skipStr(d []byte, i int) (int, bool) {
 	i++
 	for {
+		// The common case: printable ASCII other than '"' and '\\', eight
+		// bytes at a time, then one at a time.
 		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
 			i += 8
 		}
@@ -138,32 +142,32 @@ func skipStr(d []byte, i int) (int, bool) {
 			i++
 		}
 		if i >= len(d) {
-			return 0, false
+			return i, false
 		}
 		switch c := d[i]; {
 		case c == '"':
 			return i + 1, true
 		case c == '\\':
 			if i+1 >= len(d) {
-				return 0, false
+				return i, false
 			}
 			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(d) || !isHex(d[i+2]) || !isHex(d[i+3]) || !isHex(d[i+4]) || !isHex(d[i+5]) {
-					return 0, false
+					return i, false
 				}
 				i += 6
 			default:
-				return 0, false
+				return i, false
 			}
 		case c < 0x20:
-			return 0, false
+			return i, false
 		default:
 			r, size := utf8.DecodeRune(d[i:])
 			if r == utf8.RuneError && size == 1 {
-				return 0, false
+				return i, false
 			}
 			i += size
 		}
