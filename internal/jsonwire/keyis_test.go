@@ -1,0 +1,39 @@
+package jsonwire
+
+import "testing"
+
+// TestKeyIs checks the fast path for expected keys: it matches only the
+// exact key, consumes it with its colon, and leaves the reader as it was
+// otherwise, so that Key can read what it did not take.
+func TestKeyIs(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		want       bool
+		next       byte // what Peek sees afterwards
+	}{
+		{"exact", `{"RunID":1}`, true, '1'},
+		{"space before colon", `{"RunID" : 1}`, true, '1'},
+		{"longer key", `{"RunIDx":1}`, false, '"'},
+		{"escaped key", `{"R\u0075nID":1}`, false, '"'},
+		{"other case", `{"runid":1}`, false, '"'},
+		{"no colon", `{"RunID" 1}`, false, '"'},
+		{"cut short", `{"RunI`, false, '"'},
+		{"not a key", `{1:2}`, false, '1'},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader([]byte(tt.data))
+			if !r.Object() {
+				t.Fatalf("Object() = false: %v", r.Err)
+			}
+			if got := r.KeyIs(`"RunID"`); got != tt.want {
+				t.Errorf("KeyIs = %v, want %v", got, tt.want)
+			}
+			if got := r.Peek(); got != tt.next {
+				t.Errorf("next byte %q, want %q", got, tt.next)
+			}
+			if r.Err != nil {
+				t.Errorf("KeyIs set an error: %v", r.Err)
+			}
+		})
+	}
+}
