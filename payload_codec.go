@@ -83,7 +83,7 @@ func payloadSizeProblem(n int) *FieldError {
 // whose first byte is c and whose reading found err.
 func payloadShapeProblem(c byte, err *jsonwire.Error) *FieldError {
 	switch {
-	case err != nil && err.Detail == invalidUTF8:
+	case err != nil && err.Detail == jsonwire.DetailInvalidUTF8:
 		return &FieldError{Field: "Payload", Kind: FieldErrorInvalid, Detail: "must be valid UTF-8"}
 	case err != nil:
 		return &FieldError{Field: "Payload", Kind: FieldErrorInvalid, BadValue: "invalid JSON", Detail: "must be a JSON object"}
@@ -92,9 +92,6 @@ func payloadShapeProblem(c byte, err *jsonwire.Error) *FieldError {
 	}
 	return nil
 }
-
-// invalidUTF8 is the detail of the reader's error for invalid UTF-8.
-const invalidUTF8 = "invalid UTF-8"
 
 // appendTime appends t in UTC as encoding/json writes a time.Time (RFC
 // 3339 with nanoseconds). Its year must be within 0000–9999.

@@ -37,23 +37,14 @@ func (e Event) Validate() error {
 func (e *Event) validate() (subject string, err error) {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
-	if k := kindOf(e.Type); k != nil && payloadSizeProblem(len(e.Payload)) == nil {
+	d := payloadDecoder{r: jsonwire.NewReader(e.Payload)}
+	d.fe.prefix = "Payload."
+	if k := kindOf(e.Type); k != nil && payloadSizeProblem(len(e.Payload)) == nil && d.r.Peek() == '{' {
 		// One pass reads, checks and decodes the payload.
-		var d payloadDecoder
-		d.fe.prefix = "Payload."
-		d.r = jsonwire.NewReader(e.Payload)
-		c := d.r.Peek()
-		if c == '{' {
-			_, subject, _ = checkPayload(k.typ, &d, false)
-		}
-		switch {
-		case d.r.Err != nil || c != '{':
-			if c != '{' {
-				d.r.Skip()
-				d.r.End()
-			}
-			fe.list = append(fe.list, payloadShapeProblem(c, d.r.Err))
-		default:
+		_, subject, _ = checkPayload(k.typ, &d, false)
+		if d.r.Err != nil {
+			fe.list = append(fe.list, payloadShapeProblem('{', d.r.Err))
+		} else {
 			fe.list = append(fe.list, d.fe.list...)
 		}
 	} else if f := payloadProblem(e.Payload); f != nil {

@@ -4,6 +4,10 @@ package jsonwire
 // exhaust the stack.
 const MaxDepth = 10000
 
+// DetailInvalidUTF8 is the Detail of an [Error] for invalid UTF-8 in a
+// string.
+const DetailInvalidUTF8 = "invalid UTF-8"
+
 // Error is a syntax error found at a byte offset of the input.
 type Error struct {
 	// Off is the offset of the offending byte.
@@ -340,7 +344,7 @@ func (r *Reader) strError(i int) bool {
 	case d[i] < 0x20:
 		return r.unexpected(i, "in string literal")
 	}
-	return r.fail(i, "invalid UTF-8")
+	return r.fail(i, DetailInvalidUTF8)
 }
 
 // Number reads the number that Peek found ('-' or a digit) and returns

@@ -155,8 +155,8 @@ func checkAgainstJSON(t *testing.T, data []byte, err *Error) {
 		if !utf8.Valid(data) {
 			t.Fatalf("the Reader accepts %.40q, which is not valid UTF-8", data)
 		}
-	case err.Detail == "invalid UTF-8":
-		if first := InvalidUTF8(data); first != err.Off {
+	case err.Detail == DetailInvalidUTF8:
+		if first := firstInvalidUTF8(data); first != err.Off {
 			t.Fatalf("the Reader reports invalid UTF-8 at %d in %.40q, the first is at %d", err.Off, data, first)
 		}
 		if jerr != nil {
@@ -598,4 +598,17 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// firstInvalidUTF8 returns the offset of the first invalid UTF-8 sequence
+// in data, or -1: the oracle for where the Reader reports it.
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }

@@ -201,22 +201,6 @@ func QuoteChar(c byte) string {
 	return "'" + q[1:len(q)-1] + "'"
 }
 
-// InvalidUTF8 returns the offset of the first invalid UTF-8 sequence in
-// data, or -1 when data is valid UTF-8.
-func InvalidUTF8(data []byte) int {
-	if utf8.Valid(data) {
-		return -1
-	}
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
-}
-
 // Borrow returns the bytes of b as a string without copying them. The
 // string is valid only while b is not changed: use it for values that do
 // not outlive the input, such as a payload decoded only to be validated.

@@ -316,31 +316,6 @@ func jsonQuoteChar(t *testing.T, c byte) string {
 	return ""
 }
 
-func TestInvalidUTF8(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		data string
-		want int
-	}{
-		{"empty", "", -1},
-		{"ASCII", "abc", -1},
-		{"multi-byte", "é日本🎉\ufffd", -1},
-		{"first byte", "\xffabc", 0},
-		{"after ASCII", "a\xffb", 1},
-		{"after multi-byte", "日本\xe2\x82", 6},
-		{"truncated at the end", "é\xc3", 2},
-		{"UTF-8 of a surrogate", "\xed\xa0\x80", 0},
-		{"overlong", "ab\xc0\xaf", 2},
-		{"lone continuation byte", "abc\x80", 3},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := InvalidUTF8([]byte(tt.data)); got != tt.want {
-				t.Errorf("InvalidUTF8(%q) = %d, want %d", tt.data, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestBorrow(t *testing.T) {
 	t.Run("empty", func(t *testing.T) {
 		if got := Borrow(nil); got != "" {
