@@ -50,9 +50,10 @@ func readModFile(t *testing.T, file string) goModFile {
 //   - go.work uses every module of the repository;
 //   - no go.mod has a replace directive (go install …@version refuses a
 //     module with one, and importers ignore it anyway);
-//   - each nested module requires the root module at a real version, the
-//     one go.work points at this checkout, which is the version the top
-//     section of CHANGELOG.md is about.
+//   - each nested module requires the root module (and any other module
+//     of this repository) at a real version, the one go.work points at
+//     this checkout; for the root, that is the version the top section of
+//     CHANGELOG.md is about.
 func TestReleaseRules(t *testing.T) {
 	var mods []string
 	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
@@ -82,12 +83,18 @@ func TestReleaseRules(t *testing.T) {
 		t.Errorf("go.work uses %v; the repository's modules are %v", used, mods)
 	}
 
-	var localVersion string
+	// The version go.work points at this checkout, per module of the
+	// repository (the root and any nested module others require).
+	local := map[string]string{}
 	for _, r := range work.Replace {
-		if r.Old.Path == rootModule && filepath.Clean(r.New.Path) == "." {
-			localVersion = r.Old.Version
+		if r.Old.Path == rootModule || strings.HasPrefix(r.Old.Path, rootModule+"/") {
+			if !strings.HasPrefix(r.New.Path, ".") {
+				t.Errorf("go.work replaces %s with %s; a module of this repository must point at its directory here", r.Old.Path, r.New.Path)
+			}
+			local[r.Old.Path] = r.Old.Version
 		}
 	}
+	localVersion := local[rootModule]
 	if localVersion == "" {
 		t.Fatalf("go.work must replace %s at the version the nested modules require with ./", rootModule)
 	}
@@ -104,8 +111,15 @@ func TestReleaseRules(t *testing.T) {
 			continue
 		}
 		for _, r := range m.Require {
-			if r.Path == rootModule && r.Version != localVersion {
-				t.Errorf("%s requires %s %s; it must require %s, the version go.work points here (see RELEASING.md)", m.Module.Path, rootModule, r.Version, localVersion)
+			if r.Path != rootModule && !strings.HasPrefix(r.Path, rootModule+"/") {
+				continue
+			}
+			want, ok := local[r.Path]
+			switch {
+			case !ok:
+				t.Errorf("%s requires %s %s, a module of this repository that go.work does not point here", m.Module.Path, r.Path, r.Version)
+			case r.Version != want:
+				t.Errorf("%s requires %s %s; it must require %s, the version go.work points here (see RELEASING.md)", m.Module.Path, r.Path, r.Version, want)
 			}
 		}
 	}
