@@ -39,8 +39,8 @@ const ContentTypeProblem = "application/problem+json"
 type Problem struct {
 	// Type is a URI naming the problem type: one of
 	// https://algoryn.dev/problems/invalid-event, invalid-payload,
-	// unknown-type, type-mismatch or rejected for a refusal that
-	// retrying cannot fix, otherwise "about:blank", which means the
+	// unknown-type, type-mismatch, rejected or bad-signature for a
+	// refusal that retrying cannot fix, otherwise "about:blank", which means the
 	// status code says it all.
 	Type string `json:"type"`
 	// Title is a short summary of the problem type, e.g. "Unknown event
@@ -91,6 +91,7 @@ var refusals = [...]refusal{
 	{events.ErrUnknownType, http.StatusUnprocessableEntity, "unknown-type", "Unknown event type"},
 	{events.ErrTypeMismatch, http.StatusUnprocessableEntity, "type-mismatch", "Event type does not match payload type"},
 	{events.ErrRejected, http.StatusUnprocessableEntity, "rejected", "Event rejected by the receiver"},
+	{ErrBadSignature, http.StatusUnauthorized, "bad-signature", "Missing or invalid signature"},
 }
 
 // refusalOf returns the first refusal whose sentinel err matches.

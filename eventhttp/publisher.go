@@ -41,8 +41,10 @@ const (
 // timed-out attempts, 429 and most 5xx), are retried up to a maximum
 // number of attempts, after an exponential backoff with jitter (half the
 // backoff plus a random part of the other half); a Retry-After header
-// (seconds or an HTTP date) on a 429 or 5xx response lengthens the wait
-// to what it asks, up to a limit (see [WithMaxRetryAfter]); asked to wait
+// (seconds or an HTTP date) on a 429 or 5xx response, such as the 503 of
+// a busy [NewHandler], makes the wait what it asks plus a random part of
+// half the backoff, so that publishers sent away together do not come
+// back together, up to a limit (see [WithMaxRetryAfter]); asked to wait
 // longer, or past the context's deadline, Publish gives up at once with
 // the response's [*StatusError]. Any other status, such as a refusal of
 // the event, ends Publish at the first answer. Every attempt carries the
@@ -57,6 +59,8 @@ type Publisher struct {
 	baseBackoff time.Duration
 	maxBackoff  time.Duration
 	maxWait     time.Duration // longest Retry-After honoured
+	keys        []*signingKey // sign with each; behind pointers, so printing shows no key
+	optErr      error         // of an option, returned by NewPublisher
 
 	// sleep waits for d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -129,6 +133,28 @@ func WithHTTPClient(c *http.Client) Option {
 	}
 }
 
+// WithSigningSecrets makes the Publisher sign every request as the
+// Standard Webhooks specification says, with each of secrets (so a
+// receiver that knows any one of them accepts it, which lets a secret be
+// rotated): a webhook-id header, the event's ID; webhook-timestamp, the
+// time of the attempt in seconds, renewed at every retry; and
+// webhook-signature, "v1,<base64 HMAC-SHA256>" per secret over the ID,
+// the timestamp and the body. In binary mode a webhook-ce-signature
+// header signs the ce- attributes the same way (see the package
+// documentation). Each secret is "whsec_" followed by 24 to 64 bytes in
+// standard base64; [NewPublisher] returns an error matching
+// [ErrInvalidSecret] if one is not, which does not show it.
+func WithSigningSecrets(secrets ...string) Option {
+	return func(p *Publisher) {
+		keys, err := parseSecrets("WithSigningSecrets", secrets)
+		if err != nil {
+			p.optErr = err
+			return
+		}
+		p.keys = append(p.keys, keys...)
+	}
+}
+
 // WithMode sets the content mode (default [Binary]).
 func WithMode(m Mode) Option {
 	return func(p *Publisher) { p.mode = m }
@@ -157,6 +183,9 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 	}
 	for _, opt := range opts {
 		opt(p)
+	}
+	if p.optErr != nil {
+		return nil, p.optErr
 	}
 	if p.mode != Binary && p.mode != Structured {
 		return nil, fmt.Errorf("eventhttp: unknown mode %v", p.mode)
@@ -227,6 +256,9 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	if err != nil {
 		return err
 	}
+	if p.keys != nil {
+		header[headerWebhookID] = []string{encodeWebhookID(e.ID)}
+	}
 	for attempt := 1; ; attempt++ {
 		retryAfter, err := p.attempt(ctx, header, body)
 		if err == nil {
@@ -245,7 +277,7 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 		if retryAfter > p.maxWait {
 			return fmt.Errorf("eventhttp: publish %s: server asks to retry after %v, more than %v: %w", e.ID, retryAfter, p.maxWait, err)
 		}
-		wait := max(backoff(p.baseBackoff, p.maxBackoff, attempt), retryAfter)
+		wait := retryWait(backoff(p.baseBackoff, p.maxBackoff, attempt), retryAfter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("eventhttp: publish %s: the next attempt would start after the context's deadline: %w", e.ID, err)
 		}
@@ -265,6 +297,11 @@ func (p *Publisher) attempt(ctx context.Context, header http.Header, body []byte
 		return 0, fmt.Errorf("eventhttp: %w", err)
 	}
 	req.Header = header.Clone()
+	if p.keys != nil {
+		if err := sign(req.Header, p.keys, time.Now(), p.mode, body); err != nil {
+			return 0, err
+		}
+	}
 	resp, err := p.client.Do(req)
 	if err != nil {
 		return 0, err

@@ -210,8 +210,16 @@ func TestPublisherHonoursRetryAfter(t *testing.T) {
 	if err := p.Publish(context.Background(), testEvent(t)); err != nil {
 		t.Fatal(err)
 	}
-	if want := []time.Duration{2 * time.Second, time.Second}; !reflect.DeepEqual(ws.d, want) {
-		t.Errorf("waits %v, want %v", ws.d, want)
+	// What the server asked, plus at most half the backoff (here at
+	// most 2ms) as jitter.
+	want := []time.Duration{2 * time.Second, time.Second}
+	if len(ws.d) != len(want) {
+		t.Fatalf("waits %v, want %v", ws.d, want)
+	}
+	for i, d := range ws.d {
+		if d < want[i] || d > want[i]+2*time.Millisecond {
+			t.Errorf("wait %d = %v, want within [%v, %v]", i, d, want[i], want[i]+2*time.Millisecond)
+		}
 	}
 }
 

@@ -29,6 +29,20 @@ var (
 	// ErrTooLarge means a request body larger than [MaxBodyBytes], or a
 	// binary-mode body larger than [events.MaxPayloadBytes] (HTTP 413).
 	ErrTooLarge = errors.New("eventhttp: request body too large")
+
+	// ErrBadSignature means a request that a handler requiring signatures
+	// (see [RequireSignature]) refused with 401 Unauthorized: no
+	// signature, a timestamp outside the tolerance, no signature that
+	// matches under a known secret, unsigned ce- attributes in binary
+	// mode, or a webhook-id that is not the event's ID. A [Publisher]
+	// whose request was refused so returns a [*StatusError] matching it.
+	ErrBadSignature = errors.New("eventhttp: missing or invalid signature")
+
+	// ErrInvalidSecret means a secret given to [WithSigningSecrets] or
+	// [RequireSignature] that is empty, lacks the "whsec_" prefix, is
+	// not standard base64 after it, or is not 24 to 64 bytes long. The
+	// error says which, never showing the secret.
+	ErrInvalidSecret = errors.New("eventhttp: invalid secret")
 )
 
 // HeaderError reports a ce- header value that is not valid UTF-8 after
@@ -78,29 +92,55 @@ var errInvalidUTF8 = errors.New("not valid UTF-8 after percent-decoding")
 // "data.RunID", ...). Unknown ce- headers (extensions) are ignored.
 // ReadRequest does not check the method and does not close the body.
 func ReadRequest(r *http.Request) (events.Event, error) {
-	ct := r.Header.Get("Content-Type")
+	mode, err := requestMode(r.Header.Get("Content-Type"))
+	if err != nil {
+		return events.Event{}, err
+	}
+	body, err := readBody(r, bodyLimit(mode))
+	if err != nil {
+		return events.Event{}, err
+	}
+	return decodeRequest(mode, r.Header, body)
+}
+
+// requestMode returns the content mode of a request with Content-Type ct,
+// or the error of ReadRequest for a Content-Type it does not read.
+func requestMode(ct string) (Mode, error) {
 	if ct == "" {
-		return readBinary(r)
+		return Binary, nil
 	}
 	mt := mediaType(ct)
 	if !events.IsJSONContentType(ct) {
-		return events.Event{}, notJSON(ct, mt)
+		return 0, notJSON(ct, mt)
 	}
 	switch {
 	case mt == ContentTypeStructured:
-		body, err := readBody(r, MaxBodyBytes)
-		if err != nil {
-			return events.Event{}, err
-		}
-		e, err := events.FromCloudEvent(body)
-		if err != nil {
-			return events.Event{}, fmt.Errorf("eventhttp: %w", err)
-		}
-		return e, nil
+		return Structured, nil
 	case strings.HasPrefix(mt, "application/cloudevents"):
-		return events.Event{}, fmt.Errorf("%w %q: only single events in the JSON format (%s) are read", ErrUnsupportedMediaType, mt, ContentTypeStructured)
+		return 0, fmt.Errorf("%w %q: only single events in the JSON format (%s) are read", ErrUnsupportedMediaType, mt, ContentTypeStructured)
 	}
-	return readBinary(r)
+	return Binary, nil
+}
+
+// bodyLimit is the largest body ReadRequest reads in mode.
+func bodyLimit(mode Mode) int64 {
+	if mode == Structured {
+		return MaxBodyBytes
+	}
+	return events.MaxPayloadBytes
+}
+
+// decodeRequest reads the event of a request in mode, with header h and
+// body.
+func decodeRequest(mode Mode, h http.Header, body []byte) (events.Event, error) {
+	if mode == Binary {
+		return readBinary(h, body)
+	}
+	e, err := events.FromCloudEvent(body)
+	if err != nil {
+		return events.Event{}, fmt.Errorf("eventhttp: %w", err)
+	}
+	return e, nil
 }
 
 // notJSON is the error of ReadRequest for a Content-Type, ct, with media
@@ -124,7 +164,7 @@ func notJSON(ct, mt string) error {
 // could change the attributes around it. The Content-Type, already
 // checked by ReadRequest with the rule FromCloudEvent applies to
 // "datacontenttype", is not passed on.
-func readBinary(r *http.Request) (events.Event, error) {
+func readBinary(h http.Header, body []byte) (events.Event, error) {
 	ce := make([]byte, 0, 256)
 	ce = append(ce, '{')
 	for _, a := range [...]struct{ header, name string }{
@@ -135,7 +175,7 @@ func readBinary(r *http.Request) (events.Event, error) {
 		{headerSubject, "subject"},
 		{headerTime, "time"},
 	} {
-		vs, ok := r.Header[a.header]
+		vs, ok := h[a.header]
 		if !ok || len(vs) == 0 {
 			continue
 		}
@@ -148,10 +188,6 @@ func readBinary(r *http.Request) (events.Event, error) {
 		ce = append(ce, `":`...)
 		ce = jsonwire.AppendString(ce, v) // v is valid UTF-8: written as it is
 		ce = append(ce, ',')
-	}
-	body, err := readBody(r, events.MaxPayloadBytes)
-	if err != nil {
-		return events.Event{}, err
 	}
 	if len(body) > 0 {
 		ce = append(ce, `"data_base64":"`...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/algoryn/events"
@@ -135,6 +136,16 @@ func encodeHeader(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// encodeWebhookID returns the webhook-id header of an event with ID id:
+// id encoded as its ce-id is, and '.' too, as the Standard Webhooks
+// scheme joins the signed content with '.'.
+func encodeWebhookID(id string) string {
+	if strings.IndexByte(id, '.') < 0 {
+		return encodeHeader(id)
+	}
+	return strings.ReplaceAll(encodeHeader(id), ".", "%2E")
 }
 
 func mustEscape(c byte) bool {

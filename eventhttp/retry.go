@@ -36,6 +36,17 @@ func backoff(base, max time.Duration, n int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
+// retryWait returns the wait before a retry, given the backoff and what
+// a Retry-After header asked (0 for nothing): the backoff, or, if the
+// server asked, what it asked plus a random part of half the backoff, so
+// that publishers sent away together do not come back together.
+func retryWait(backoff, retryAfter time.Duration) time.Duration {
+	if retryAfter <= 0 {
+		return backoff
+	}
+	return retryAfter + rand.N(backoff/2+1)
+}
+
 // retryAfter parses a Retry-After header value: delay-seconds or an HTTP
 // date. It returns 0 for an empty, malformed or past value, and at most
 // 24 hours (the Publisher gives up rather than wait more than its
