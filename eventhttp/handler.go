@@ -224,6 +224,7 @@ func (s *handler) unavailable(w http.ResponseWriter, err error) {
 	w.Header().Set("Retry-After", s.retryAfter)
 	writeProblem(w, problemFor(http.StatusServiceUnavailable, err))
 }
+
 // statusFor maps an error of ReadRequest to an HTTP status.
 func statusFor(err error) int {
 	switch {

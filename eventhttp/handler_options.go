@@ -26,13 +26,13 @@ type HandlerOption func(*handlerConfig)
 // handlerConfig is what the options set. Secrets are kept as parsed keys
 // behind pointers, and their errors never show them.
 type handlerConfig struct {
-	secrets       []string // as given; parsed by NewHandler, then dropped
-	secretsGiven  bool
-	unsigned      bool
-	tolerance     time.Duration
-	replayMemory  int // 0: no replay protection
-	maxInFlight   int
-	retryAfter    time.Duration
+	secrets      []string // as given; parsed by NewHandler, then dropped
+	secretsGiven bool
+	unsigned     bool
+	tolerance    time.Duration
+	replayMemory int // 0: no replay protection
+	maxInFlight  int
+	retryAfter   time.Duration
 }
 
 // RequireSignature makes the handler accept only requests signed as the
