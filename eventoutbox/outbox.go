@@ -1,0 +1,177 @@
+package eventoutbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/algoryn/events"
+	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver, pure Go
+)
+
+// openTimeout bounds connecting to and migrating a store in Open and
+// OpenPostgres.
+const openTimeout = 30 * time.Second
+
+// Outbox is a durable store of events waiting to be forwarded: an
+// [events.Publisher] that returns once the event is on disk, [Outbox.Add]
+// for writing an event inside the caller's own transaction, and the queue
+// a [Forwarder] reads. It is safe for concurrent use by many goroutines,
+// and several processes may open the same store.
+//
+// Make one with [Open] (SQLite) or [OpenPostgres]; the zero value is not
+// usable. Close it when done.
+type Outbox struct {
+	db    *sql.DB
+	d     dialect
+	where string // the store, for errors: a path or a PostgreSQL address
+
+	writes     chan writeRequest // to the group-commit writer
+	closing    chan struct{}     // closed by Close
+	writerDone chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
+
+	mu     sync.Mutex
+	stored chan struct{} // closed, and replaced, after each commit of Publish
+}
+
+// Open opens, or creates, the SQLite outbox in the file at path: the
+// embedded default, no database server needed. The file is put in WAL mode
+// with synchronous=FULL, so that a commit is on disk (fsync'd) before
+// [Outbox.Publish] returns, and its schema is created or migrated to
+// [SchemaVersion].
+//
+// Open fails, with an error matching [ErrOpen] that names path and the
+// cause, when the file cannot be created or opened (a missing directory,
+// no permission, a directory), is not an SQLite database, or was made by a
+// newer version of this package (then it matches [ErrSchemaTooNew] too).
+func Open(path string) (*Outbox, error) {
+	return openSQLite(path)
+}
+
+// openSQLite is Open, with extra pragmas for tests ("max_page_count(8)").
+func openSQLite(path string, pragmas ...string) (*Outbox, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: the path is empty", ErrOpen)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w %s: is a directory, not a file", ErrOpen, path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlock between writers
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	return openDB("sqlite", dsn, sqliteDialect, path)
+}
+
+// OpenPostgres opens the outbox in the PostgreSQL database at dsn, a URL
+// ("postgres://user:pass@host:5432/db") or keyword/value string as pgx
+// reads it, through database/sql and the pgx driver. Its tables
+// (eventoutbox_*) are created or migrated to [SchemaVersion] in the
+// connection's default schema; the migrations ship in this module.
+//
+// Errors match [ErrOpen] and name the server and database (never the
+// password): a DSN that does not parse, a server that does not answer, or
+// a schema from a newer version of this package ([ErrSchemaTooNew]).
+func OpenPostgres(dsn string) (*Outbox, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the PostgreSQL DSN does not parse: %w", ErrOpen, err)
+	}
+	where := fmt.Sprintf("postgres %s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+	return openDB("pgx", dsn, postgresDialect, where)
+}
+
+func openDB(driver, dsn string, d dialect, where string) (*Outbox, error) {
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrOpen, where, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w %s: %w", ErrOpen, where, err)
+	}
+	if err := migrate(ctx, db, d, where); err != nil {
+		db.Close()
+		return nil, err
+	}
+	o := &Outbox{
+		db: db, d: d, where: where,
+		writes:     make(chan writeRequest),
+		closing:    make(chan struct{}),
+		writerDone: make(chan struct{}),
+		stored:     make(chan struct{}),
+	}
+	go o.writer()
+	return o, nil
+}
+
+// DB returns the database the outbox lives in, for the caller's own
+// tables and transactions: begin a transaction on it, change your state,
+// call [Outbox.Add] and commit. With SQLite this is how a tool keeps its
+// state and its events in one file.
+func (o *Outbox) DB() *sql.DB { return o.db }
+
+// Close waits for the events being stored, then closes the database.
+// Publish and Add after Close fail with [ErrClosed]; stop the forwarders
+// first. Close is idempotent.
+func (o *Outbox) Close() error {
+	o.closeOnce.Do(func() {
+		close(o.closing)
+		<-o.writerDone
+		o.closeErr = o.db.Close()
+	})
+	return o.closeErr
+}
+
+// Pending returns how many events wait to be forwarded: stored, not yet
+// confirmed by the target, not refused.
+func (o *Outbox) Pending(ctx context.Context) (int, error) {
+	var n int
+	if err := o.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM eventoutbox_events").Scan(&n); err != nil {
+		return 0, fmt.Errorf("eventoutbox: counting pending events in %s: %w", o.where, err)
+	}
+	return n, nil
+}
+
+// storedSignal returns a channel closed at the next commit of Publish.
+func (o *Outbox) storedSignal() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.stored
+}
+
+// signalStored wakes the forwarders waiting on storedSignal.
+func (o *Outbox) signalStored() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	close(o.stored)
+	o.stored = make(chan struct{})
+}
+
+// encode validates e and returns the row Publish and Add store, or an
+// error matching events.ErrInvalidEvent.
+func encode(e events.Event) ([]byte, error) {
+	if err := e.Validate(); err != nil {
+		return nil, fmt.Errorf("eventoutbox: event %q refused, not stored: %w", e.ID, err)
+	}
+	data, err := e.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("eventoutbox: event %q refused, not stored: %w", e.ID, err)
+	}
+	return data, nil
+}
