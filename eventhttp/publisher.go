@@ -64,6 +64,8 @@ type Publisher struct {
 
 	// sleep waits for d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
+	// now is the clock of the signatures' timestamps; tests replace it.
+	now func() time.Time
 }
 
 // Option configures a [Publisher].
@@ -180,6 +182,7 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 		maxBackoff:  DefaultMaxBackoff,
 		maxWait:     DefaultMaxRetryAfter,
 		sleep:       sleep,
+		now:         time.Now,
 	}
 	for _, opt := range opts {
 		opt(p)
@@ -298,7 +301,7 @@ func (p *Publisher) attempt(ctx context.Context, header http.Header, body []byte
 	}
 	req.Header = header.Clone()
 	if p.keys != nil {
-		if err := sign(req.Header, p.keys, time.Now(), p.mode, body); err != nil {
+		if err := sign(req.Header, p.keys, p.now(), p.mode, body); err != nil {
 			return 0, err
 		}
 	}

@@ -33,7 +33,10 @@ func parseSecret(s string) (*signingKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: want the %s prefix", ErrInvalidSecret, secretPrefix)
 	}
-	b, err := base64.StdEncoding.DecodeString(enc)
+	if strings.ContainsAny(enc, "\r\n") { // which the decoder would skip
+		return nil, fmt.Errorf("%w: a line break after %s", ErrInvalidSecret, secretPrefix)
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(enc)
 	if err != nil {
 		// A base64.CorruptInputError is only an offset.
 		return nil, fmt.Errorf("%w: not standard base64 after %s: %w", ErrInvalidSecret, secretPrefix, err)
