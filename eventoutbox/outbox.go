@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/algoryn/events"
@@ -37,6 +38,7 @@ type Outbox struct {
 	writerDone chan struct{}
 	closeOnce  sync.Once
 	closeErr   error
+	commits    atomic.Uint64 // group commits attempted, for tests
 
 	mu     sync.Mutex
 	stored chan struct{} // closed, and replaced, after each commit of Publish

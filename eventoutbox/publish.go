@@ -78,6 +78,7 @@ func (o *Outbox) writer() {
 			}
 		}
 		err := o.commitGroup(group)
+		o.commits.Add(1)
 		for _, r := range group {
 			if err != nil {
 				r.done <- fmt.Errorf("eventoutbox: event %q: %w in %s: %w", r.e.ID, ErrNotStored, o.where, err)
