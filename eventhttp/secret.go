@@ -1,8 +1,11 @@
 package eventhttp
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"hash"
 	"strings"
 )
 
@@ -15,10 +18,17 @@ const (
 	maxSecretBytes = 64
 )
 
-// signingKey is one HMAC-SHA256 key. Keys are held by pointer, so that
-// printing a Publisher or a handler with fmt shows an address, never the
-// key (fmt does not call methods on unexported fields).
-type signingKey struct{ b []byte }
+// signingKey is one HMAC-SHA256 key. The key is held only by a closure,
+// which fmt prints as an address, with any verb at any depth: printing a
+// Publisher or a handler never shows it (fmt does not call methods, such
+// as a redacting String, on unexported fields, and it follows pointers).
+type signingKey struct {
+	newMAC func() hash.Hash
+	size   int // bytes
+}
+
+// String returns a text without the key.
+func (k *signingKey) String() string { return "eventhttp.signingKey(redacted)" }
 
 // parseSecret decodes one secret in its text form. Its errors say what is
 // wrong and never show the secret: not its text, not a part of it.
@@ -44,7 +54,7 @@ func parseSecret(s string) (*signingKey, error) {
 	if len(b) < minSecretBytes || len(b) > maxSecretBytes {
 		return nil, fmt.Errorf("%w: %d bytes, want %d to %d", ErrInvalidSecret, len(b), minSecretBytes, maxSecretBytes)
 	}
-	return &signingKey{b: b}, nil
+	return &signingKey{newMAC: func() hash.Hash { return hmac.New(sha256.New, b) }, size: len(b)}, nil
 }
 
 // parseSecrets parses every secret of an option; what names the option in

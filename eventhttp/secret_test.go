@@ -1,6 +1,8 @@
 package eventhttp
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -42,7 +44,7 @@ func TestParseSecret(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			k, err := parseSecret(tt.secret)
 			if tt.ok {
-				if err != nil || k == nil || len(k.b) < minSecretBytes {
+				if err != nil || k == nil || k.size < minSecretBytes {
 					t.Fatalf("parseSecret: %v", err)
 				}
 				return
@@ -98,13 +100,23 @@ func FuzzParseSecret(f *testing.F) {
 			}
 			return
 		}
-		if len(k.b) < minSecretBytes || len(k.b) > maxSecretBytes {
-			t.Fatalf("parseSecret(%q): %d bytes", s, len(k.b))
+		if k.size < minSecretBytes || k.size > maxSecretBytes {
+			t.Fatalf("parseSecret(%q): %d bytes", s, k.size)
 		}
-		if got := secretPrefix + base64.StdEncoding.EncodeToString(k.b); got != strings.TrimSpace(s) {
-			t.Fatalf("parseSecret(%q) decodes to a key that encodes as %q", s, got)
+		// One spelling per key: the key, encoded again, is the secret.
+		b, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(strings.TrimSpace(s), secretPrefix))
+		if got := secretPrefix + base64.StdEncoding.EncodeToString(b); got != strings.TrimSpace(s) {
+			t.Fatalf("parseSecret(%q) accepts a key that encodes as %q", s, got)
 		}
-		if text := fmt.Sprintf("%v %+v %#v", k, []*signingKey{k}, struct{ k *signingKey }{k}); strings.Contains(text, string(k.b)) {
+		want := hmac.New(sha256.New, b)
+		want.Write([]byte("x"))
+		got := k.newMAC()
+		got.Write([]byte("x"))
+		if !hmac.Equal(got.Sum(nil), want.Sum(nil)) {
+			t.Fatalf("parseSecret(%q): the key is not the decoded secret", s)
+		}
+		var inside any = struct{ k *signingKey }{k}
+		if text := fmt.Sprintf("%v %+v %#v %s %x", k, []*signingKey{k}, inside, inside, inside); strings.Contains(text, string(b)) || strings.Contains(text, fmt.Sprint(b)) {
 			t.Fatalf("printing shows the key: %s", text)
 		}
 	})

@@ -43,7 +43,7 @@ var signedAttributes = [...]struct{ header, name string }{
 // sum returns the HMAC-SHA256 under k of id "." ts "." content, the
 // content the Standard Webhooks scheme signs.
 func sum(k *signingKey, id, ts string, content []byte) [sha256.Size]byte {
-	m := hmac.New(sha256.New, k.b)
+	m := k.newMAC()
 	m.Write([]byte(id))
 	m.Write([]byte{'.'})
 	m.Write([]byte(ts))
