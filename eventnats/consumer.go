@@ -35,6 +35,7 @@ var DefaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //	Durable           (required)       durable consumer name, e.g. "beacon"
 //	Stream            ALGORYN_EVENTS   stream to read
 //	Prefix            algoryn.events   subject prefix of events
+//	ReplayPrefix      Prefix_replay    subject prefix of replays (see ReplaySubject)
 //	DeadLetterPrefix  algoryn.dlq      subject prefix of dead letters
 //	Types             the handler's    event types to receive: those the handler lists (a Router's), else all
 //	Workers           1                concurrent handlers
@@ -54,6 +55,14 @@ type ConsumerConfig struct {
 	Stream string
 	// Prefix is the subject prefix of events; default [DefaultPrefix].
 	Prefix string
+	// ReplayPrefix is the subject prefix of replays; default Prefix +
+	// "_replay" ([DefaultReplayPrefix] for the default Prefix), as for
+	// [StreamConfig]. Besides its event types the consumer takes
+	// ReplayPrefix + "." + Durable + ".>": the dead-lettered events that
+	// [DeadLetters.Replay] sends back to this durable, and to no other.
+	// The handler receives a replay as an ordinary event, with its
+	// original ID, type, source, time and payload.
+	ReplayPrefix string
 	// DeadLetterPrefix is the subject prefix of dead letters; default
 	// [DefaultDeadLetterPrefix].
 	DeadLetterPrefix string
@@ -127,6 +136,9 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 	if c.Prefix == "" {
 		c.Prefix = DefaultPrefix
 	}
+	if c.ReplayPrefix == "" {
+		c.ReplayPrefix = replayPrefixFor(c.Prefix)
+	}
 	if c.DeadLetterPrefix == "" {
 		c.DeadLetterPrefix = DefaultDeadLetterPrefix
 	}
@@ -155,6 +167,9 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 		return c, fmt.Errorf("%w: Durable: %w", ErrInvalidConfig, err)
 	}
 	if err := prefixesApart(c.Prefix, c.DeadLetterPrefix); err != nil {
+		return c, err
+	}
+	if err := replayPrefixApart(c.ReplayPrefix, c.Prefix, c.DeadLetterPrefix); err != nil {
 		return c, err
 	}
 	for _, t := range c.Types {
@@ -259,7 +274,7 @@ func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig
 		MaxAckPending: max(1000, 2*cfg.Workers*cfg.Batch),
 	}
 	if len(cfg.Types) == 0 {
-		setFilter(&cc, []string{cfg.Prefix + ".>"})
+		setFilter(&cc, withReplays(cfg, []string{cfg.Prefix + ".>"}))
 		// Run sets the types from the handler. Until then keep those of
 		// an existing durable: widening it here would hand the processes
 		// already running on it types their handlers refuse.
@@ -268,7 +283,7 @@ func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig
 		}
 	} else {
 		subjects, _ := typeSubjects(cfg.Prefix, cfg.Types)
-		setFilter(&cc, subjects)
+		setFilter(&cc, withReplays(cfg, subjects))
 	}
 	cons, err := js.CreateOrUpdateConsumer(ctx, cfg.Stream, cc)
 	if err != nil {
@@ -290,6 +305,14 @@ func typeSubjects(prefix string, types []events.EventType) ([]string, error) {
 	}
 	slices.Sort(subjects)
 	return slices.Compact(subjects), nil
+}
+
+// withReplays returns the event subjects with the subject of the replays
+// addressed to cfg.Durable added, sorted.
+func withReplays(cfg ConsumerConfig, subjects []string) []string {
+	out := append(slices.Clone(subjects), replayFilter(cfg.ReplayPrefix, cfg.Durable))
+	slices.Sort(out)
+	return out
 }
 
 // setFilter makes cc's filter the given subjects.
@@ -320,13 +343,14 @@ type fallbacker interface{ HasFallback() bool }
 
 // handlerFilter returns the filter subjects for h when cfg.Types is
 // empty: the subjects of the types h lists, or every event subject for a
-// handler that has a fallback or lists no types. It returns nil when
-// cfg.Types is set (NewConsumer already set the filter).
+// handler that has a fallback or lists no types, and in both cases the
+// replays addressed to the durable. It returns nil when cfg.Types is set
+// (NewConsumer already set the filter).
 func (c *Consumer) handlerFilter(h events.Handler) ([]string, error) {
 	if len(c.cfg.Types) > 0 {
 		return nil, nil
 	}
-	all := []string{c.cfg.Prefix + ".>"}
+	all := withReplays(c.cfg, []string{c.cfg.Prefix + ".>"})
 	if fb, ok := h.(fallbacker); ok && fb.HasFallback() {
 		return all, nil
 	}
@@ -342,7 +366,7 @@ func (c *Consumer) handlerFilter(h events.Handler) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eventnats: consumer %s: a type the handler lists: %w", c.cfg.Durable, err)
 	}
-	return subjects, nil
+	return withReplays(c.cfg, subjects), nil
 }
 
 // warnUnhandled logs the types of cfg.Types that h lists no handler for:
@@ -545,7 +569,7 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 	} else {
 		md = nil
 	}
-	e, err := eventFrom(c.cfg.Prefix, m.Subject(), m.Headers(), m.Data())
+	e, err := eventFromType(c.subjectType(m.Subject()), m.Subject(), m.Headers(), m.Data())
 	if err != nil {
 		c.dead(ctx, m, md, "malformed: "+err.Error())
 		return
@@ -588,6 +612,19 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 		}
 		c.retried.Add(1)
 	}
+}
+
+// subjectType returns the event type a subject carries: the part after
+// Prefix for an event, the part after ReplayPrefix.Durable for a replay
+// addressed to this consumer, or "" for any other subject.
+func (c *Consumer) subjectType(subject string) string {
+	if t := typeFromSubject(c.cfg.Prefix, subject); t != "" {
+		return t
+	}
+	if d, t, ok := splitReplay(c.cfg.ReplayPrefix, subject); ok && d == c.cfg.Durable {
+		return t
+	}
+	return ""
 }
 
 // unansweredSlack is how many deliveries beyond MaxDeliver a message may

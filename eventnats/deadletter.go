@@ -58,6 +58,17 @@ func DeadLetterSubject(prefix, dlqPrefix, subject string) string {
 	return dlqPrefix + "." + t
 }
 
+// deadLetterSubject is [DeadLetterSubject] for a subject this consumer
+// receives: a replay is dead-lettered under its event type, as the
+// original was.
+func (c *Consumer) deadLetterSubject(subject string) string {
+	t := c.subjectType(subject)
+	if t == "" {
+		t = "unknown"
+	}
+	return c.cfg.DeadLetterPrefix + "." + t
+}
+
 // deadLetter publishes m to the dead-letter subject with the reason and
 // delivery count, waiting for the acknowledgement, then terminates m. If
 // the dead letter cannot be stored, m is not terminated but redelivered
@@ -87,7 +98,7 @@ func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, md *jetstrea
 		h.Set(nats.MsgIdHdr, "dlq."+md.Stream+"."+strconv.FormatUint(md.Sequence.Stream, 10)+"."+c.cfg.Durable)
 	}
 	h.Set(HeaderDLQDeliveries, strconv.FormatUint(deliveries, 10))
-	dm := &nats.Msg{Subject: DeadLetterSubject(c.cfg.Prefix, c.cfg.DeadLetterPrefix, m.Subject()), Header: h, Data: m.Data()}
+	dm := &nats.Msg{Subject: c.deadLetterSubject(m.Subject()), Header: h, Data: m.Data()}
 
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultPublishTimeout)
 	defer cancel()

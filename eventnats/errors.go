@@ -49,4 +49,25 @@ var (
 	// ErrServerNotReady means [StartEmbedded] started a server that did
 	// not accept clients, or did not enable JetStream, in time.
 	ErrServerNotReady = errors.New("eventnats: embedded server not ready")
+
+	// ErrNoDeadLetter means the dead-letter stream holds no message at
+	// the sequence asked for ([DeadLetters.Get], [DeadLetters.Replay],
+	// [DeadLetters.Purge]): it was replayed, purged or aged out, or never
+	// existed. The error names the sequence.
+	ErrNoDeadLetter = errors.New("eventnats: no such dead letter")
+
+	// ErrNotReplayable means a dead letter does not carry an event that
+	// can be sent back ([DeadLetters.Replay]): its body was dropped for
+	// size, it is not a well-formed event (it then matches
+	// [ErrMalformedMessage] too), its event is invalid (matching
+	// [events.ErrInvalidEvent] too), or it names no consumer. The dead
+	// letter is left in place.
+	ErrNotReplayable = errors.New("eventnats: dead letter cannot be replayed")
+
+	// ErrNoConsumer means the durable consumer a dead letter is addressed
+	// to ([HeaderDLQConsumer]) does not exist on the event stream, or
+	// does not take replays because its processes run a version of
+	// eventnats older than replays: a replay would never be delivered, so
+	// [DeadLetters.Replay] refuses it and leaves the dead letter in place.
+	ErrNoConsumer = errors.New("eventnats: no consumer to replay to")
 )

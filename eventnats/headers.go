@@ -90,6 +90,12 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
+	return eventFromType(typeFromSubject(prefix, subject), subject, hdr, data)
+}
+
+// eventFromType reads the event of a message on subject whose subject
+// carries the event type subjectType ("" when it carries none).
+func eventFromType(subjectType, subject string, hdr nats.Header, data []byte) (events.Event, error) {
 	spec := hdr.Get(HeaderSpecVersion)
 	id := hdr.Get(HeaderID)
 	source := hdr.Get(HeaderSource)
@@ -114,7 +120,7 @@ func eventFrom(prefix, subject string, hdr nats.Header, data []byte) (events.Eve
 	if !ok {
 		return events.Event{}, fmt.Errorf("%w: %s %q does not start with %q", ErrMalformedMessage, HeaderType, ceType, TypePrefix)
 	}
-	if got := typeFromSubject(prefix, subject); got != t {
+	if subjectType != t {
 		return events.Event{}, fmt.Errorf("%w: subject %q does not match %s %q", ErrMalformedMessage, subject, HeaderType, ceType)
 	}
 	ts, err := time.Parse(time.RFC3339Nano, ceTime)

@@ -88,9 +88,31 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 // context has no deadline. Publishing the same event again within the
 // stream's duplicate window succeeds and is stored once.
 func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
+	_, err := p.PublishAck(ctx, e)
+	return err
+}
+
+// Ack is the stream's answer to a publish that stored an event.
+type Ack struct {
+	// Stream is the name of the stream that holds the event.
+	Stream string
+	// Sequence is the event's sequence number in Stream; for a duplicate,
+	// that of the copy stored first.
+	Sequence uint64
+	// Duplicate is true when the stream had already stored an event with
+	// this ID within its duplicate window (see [StreamConfig].Duplicates)
+	// and discarded this copy: the event is stored, once.
+	Duplicate bool
+}
+
+// PublishAck is [Publisher.Publish] that also returns the stream's
+// acknowledgement, telling a newly stored event from a duplicate the
+// stream discarded. It refuses and fails exactly as Publish does; on an
+// error the Ack is the zero value.
+func (p *Publisher) PublishAck(ctx context.Context, e events.Event) (Ack, error) {
 	m, err := p.msg(e)
 	if err != nil {
-		return err
+		return Ack{}, err
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -100,19 +122,19 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	ack, err := p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID), jetstream.WithRetryAttempts(0))
 	if errors.Is(err, jetstream.ErrNoStreamResponse) {
 		if p.noStream(ctx, m.Subject) {
-			return noStreamErr(e.ID, m.Subject, err)
+			return Ack{}, noStreamErr(e.ID, m.Subject, err)
 		}
 		// A stream takes the subject but did not answer, as during a
 		// leader election: retry as jetstream does by default.
 		ack, err = p.js.PublishMsg(ctx, m, jetstream.WithMsgID(e.ID))
 	}
 	if err != nil {
-		return brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
+		return Ack{}, brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
 	}
 	if ack.Duplicate {
 		p.log.DebugContext(ctx, "eventnats: duplicate discarded by the server", "id", e.ID, "subject", m.Subject)
 	}
-	return nil
+	return Ack{Stream: ack.Stream, Sequence: ack.Sequence, Duplicate: ack.Duplicate}, nil
 }
 
 // noStream reports whether the server says no stream captures subject.

@@ -51,7 +51,7 @@ func TestConsumerRouterReceivesOnlyItsTypes(t *testing.T) {
 	stop := run(t, c, r)
 	require.Eventually(t, func() bool { return c.Stats().Handled == 1 }, waitFor, 10*time.Millisecond)
 	stop()
-	assert.Equal(t, []string{"algoryn.events.threshold.violated"}, filterSubjects(t, env, "beacon"))
+	assert.Equal(t, []string{"algoryn.events.threshold.violated", "algoryn.events_replay.beacon.>"}, filterSubjects(t, env, "beacon"))
 	st := c.Stats()
 	assert.EqualValues(t, 1, st.Received, "run.completed is not delivered")
 	assert.Zero(t, st.DeadLettered)
@@ -63,7 +63,7 @@ func TestConsumerRouterReceivesOnlyItsTypes(t *testing.T) {
 	run(t, c2, all)
 	require.Eventually(t, func() bool { return all.count() >= 2 }, waitFor, 10*time.Millisecond)
 	assert.Equal(t, map[string]int{"id-run": 1, "v-1": 1}, all.seen)
-	assert.Equal(t, []string{"algoryn.events.>"}, filterSubjects(t, env, "dashboard"))
+	assert.Equal(t, []string{"algoryn.events.>", "algoryn.events_replay.dashboard.>"}, filterSubjects(t, env, "dashboard"))
 }
 
 // TestConsumerRouterWithFallbackReceivesEverything: a Router with a
@@ -84,7 +84,7 @@ func TestConsumerRouterWithFallbackReceivesEverything(t *testing.T) {
 	assert.Equal(t, 1, rec.count())
 	assert.Equal(t, map[string]int{"id-run": 1, "id-reg": 1, "id-dereg": 1, "id-alert": 1}, others.seen)
 	assert.Zero(t, c.Stats().DeadLettered)
-	assert.Equal(t, []string{"algoryn.events.>"}, filterSubjects(t, env, "test"))
+	assert.Equal(t, []string{"algoryn.events.>", "algoryn.events_replay.test.>"}, filterSubjects(t, env, "test"))
 }
 
 // TestConsumerTypesWithoutHandlerDeadLetter: a type the caller put in
@@ -127,7 +127,7 @@ func TestConsumerEmptyRouterIsInvalid(t *testing.T) {
 	err := c.Run(ctx, events.NewRouter())
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "consumer test: the handler handles no event types")
-	assert.Equal(t, []string{"algoryn.events.>"}, filterSubjects(t, env, "test"), "the durable is left as it was")
+	assert.Equal(t, []string{"algoryn.events.>", "algoryn.events_replay.test.>"}, filterSubjects(t, env, "test"), "the durable is left as it was")
 
 	onlyFallback := events.NewRouter()
 	rec := &recorder{}
@@ -150,7 +150,7 @@ func TestConsumerSharedDurableKeepsItsTypes(t *testing.T) {
 	r, rec := violationRouter()
 	c1 := env.consumer(t, ConsumerConfig{Durable: "shared"})
 	stop1 := run(t, c1, r)
-	narrow := []string{"algoryn.events.threshold.violated"}
+	narrow := []string{"algoryn.events.threshold.violated", "algoryn.events_replay.shared.>"}
 	require.Eventually(t, func() bool {
 		cons, err := env.js.Consumer(ctx, DefaultStreamName, "shared")
 		return err == nil && assert.ObjectsAreEqual(narrow, filterOf(cons.CachedInfo().Config))
@@ -169,7 +169,7 @@ func TestConsumerSharedDurableKeepsItsTypes(t *testing.T) {
 	run(t, c2, all)
 	require.Eventually(t, func() bool {
 		cons, err := env.js.Consumer(ctx, DefaultStreamName, "shared")
-		return err == nil && assert.ObjectsAreEqual([]string{"algoryn.events.>"}, filterOf(cons.CachedInfo().Config))
+		return err == nil && assert.ObjectsAreEqual([]string{"algoryn.events.>", "algoryn.events_replay.shared.>"}, filterOf(cons.CachedInfo().Config))
 	}, waitFor, 10*time.Millisecond)
 	require.NoError(t, pub.Publish(ctx, sampleEvents(t)[1])) // service.registered, after the widening
 	require.Eventually(t, func() bool { return all.count() >= 1 }, waitFor, 10*time.Millisecond)
@@ -208,7 +208,7 @@ func TestConsumerNarrowsOnceBrokerIsBack(t *testing.T) {
 		require.Eventually(t, func() bool { return pub.Publish(ctx, e) == nil }, waitFor, 50*time.Millisecond)
 	}
 	require.Eventually(t, func() bool { return rec.count() == 1 }, waitFor, 10*time.Millisecond)
-	assert.Equal(t, []string{"algoryn.events.threshold.violated"}, filterSubjects(t, env, "late"))
+	assert.Equal(t, []string{"algoryn.events.threshold.violated", "algoryn.events_replay.late.>"}, filterSubjects(t, env, "late"))
 	assert.Zero(t, c.Stats().DeadLettered)
 	assert.Zero(t, streamMsgs(t, env.js, DefaultDeadLetterStreamName))
 }

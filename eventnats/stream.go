@@ -35,7 +35,8 @@ const (
 //
 //	Field             Default                    Meaning
 //	Name              ALGORYN_EVENTS             stream of events
-//	Prefix            algoryn.events             its subjects are Prefix.>
+//	Prefix            algoryn.events             its subjects are Prefix.> and ReplayPrefix.>
+//	ReplayPrefix      Prefix + "_replay"         subjects of replays addressed to one consumer
 //	DeadLetterName    ALGORYN_DLQ                stream of dead letters
 //	DeadLetterPrefix  algoryn.dlq                its subjects are DeadLetterPrefix.>
 //	Replicas          1                          copies of each message (3 in a cluster)
@@ -48,6 +49,12 @@ type StreamConfig struct {
 	Name string
 	// Prefix is the subject prefix of events; default [DefaultPrefix].
 	Prefix string
+	// ReplayPrefix is the subject prefix of replays, dead-lettered events
+	// sent back to one consumer (see [DeadLetters.Replay]); default
+	// Prefix + "_replay" ([DefaultReplayPrefix] for the default Prefix).
+	// The event stream takes ReplayPrefix.> besides Prefix.>. It must
+	// overlap neither Prefix nor DeadLetterPrefix.
+	ReplayPrefix string
 	// DeadLetterName is the dead-letter stream's name; default
 	// [DefaultDeadLetterStreamName].
 	DeadLetterName string
@@ -77,6 +84,9 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 	if c.Prefix == "" {
 		c.Prefix = DefaultPrefix
 	}
+	if c.ReplayPrefix == "" {
+		c.ReplayPrefix = replayPrefixFor(c.Prefix)
+	}
 	if c.DeadLetterName == "" {
 		c.DeadLetterName = DefaultDeadLetterStreamName
 	}
@@ -96,6 +106,9 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 		c.Duplicates = DefaultDuplicates
 	}
 	if err := prefixesApart(c.Prefix, c.DeadLetterPrefix); err != nil {
+		return c, err
+	}
+	if err := replayPrefixApart(c.ReplayPrefix, c.Prefix, c.DeadLetterPrefix); err != nil {
 		return c, err
 	}
 	switch {
@@ -118,10 +131,15 @@ func prefixesApart(prefix, dlq string) error {
 	if err := checkTokens("dead-letter prefix", dlq); err != nil {
 		return err
 	}
-	if prefix == dlq || typeFromSubject(prefix, dlq) != "" || typeFromSubject(dlq, prefix) != "" {
+	if overlap(prefix, dlq) {
 		return fmt.Errorf("%w: dead-letter prefix %q and event prefix %q overlap", ErrInvalidConfig, dlq, prefix)
 	}
 	return nil
+}
+
+// overlap reports whether one prefix equals or contains the other.
+func overlap(a, b string) bool {
+	return a == b || typeFromSubject(a, b) != "" || typeFromSubject(b, a) != ""
 }
 
 // EnsureStream makes sure the event stream and the dead-letter stream
@@ -132,7 +150,10 @@ func prefixesApart(prefix, dlq string) error {
 // their defaults. A stream that exists is checked, not reset: it must
 // take the subjects cfg.Prefix + ".>" (cfg.DeadLetterPrefix + ".>"), keep
 // messages by limits and use cfg.Storage, or EnsureStream returns an
-// error matching [ErrInvalidConfig] and changes nothing. Of its settings,
+// error matching [ErrInvalidConfig] and changes nothing. An event stream
+// made by an eventnats older than replays lacks cfg.ReplayPrefix + ".>":
+// EnsureStream adds that subject, whatever cfg sets, so that
+// [DeadLetters.Replay] can store replays there. Of its settings,
 // only those cfg sets explicitly (a non-zero Replicas, MaxAge,
 // DeadLetterMaxAge or Duplicates) are updated; the others, and any
 // setting StreamConfig does not cover, are left as they are. So a zero
@@ -150,7 +171,7 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 	s, err := ensureStream(ctx, js, jetstream.StreamConfig{
 		Name:        full.Name,
 		Description: "Algoryn events (github.com/algoryn/events)",
-		Subjects:    []string{full.Prefix + ".>"},
+		Subjects:    []string{full.Prefix + ".>", full.ReplayPrefix + ".>"},
 		Retention:   jetstream.LimitsPolicy,
 		Storage:     full.Storage,
 		Replicas:    full.Replicas,
@@ -205,8 +226,10 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 }
 
 // mergeStream checks that the existing stream have can serve as want, and
-// returns have with the settings the caller set taken from want, and
-// whether that differs from have. Errors match [ErrInvalidConfig].
+// returns have with the settings the caller set taken from want, and with
+// the subjects of want after the first (the replay subjects, which a
+// stream made before replays lacks) added, and whether that differs from
+// have. Errors match [ErrInvalidConfig].
 func mergeStream(have, want jetstream.StreamConfig, set explicit) (jetstream.StreamConfig, bool, error) {
 	switch {
 	case !slices.Contains(have.Subjects, want.Subjects[0]):
@@ -217,6 +240,13 @@ func mergeStream(have, want jetstream.StreamConfig, set explicit) (jetstream.Str
 		return have, false, fmt.Errorf("%w: stream %s exists with %s storage, not %s", ErrInvalidConfig, have.Name, have.Storage, want.Storage)
 	}
 	upd := have
+	added := false
+	for _, subj := range want.Subjects[1:] {
+		if !slices.Contains(have.Subjects, subj) {
+			upd.Subjects = append(slices.Clone(upd.Subjects), subj)
+			added = true
+		}
+	}
 	if set.replicas {
 		upd.Replicas = want.Replicas
 	}
@@ -226,6 +256,6 @@ func mergeStream(have, want jetstream.StreamConfig, set explicit) (jetstream.Str
 	if set.duplicates {
 		upd.Duplicates = want.Duplicates
 	}
-	changed := upd.Replicas != have.Replicas || upd.MaxAge != have.MaxAge || upd.Duplicates != have.Duplicates
+	changed := added || upd.Replicas != have.Replicas || upd.MaxAge != have.MaxAge || upd.Duplicates != have.Duplicates
 	return upd, changed, nil
 }

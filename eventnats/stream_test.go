@@ -17,7 +17,7 @@ func TestEnsureStreamDefaults(t *testing.T) {
 	s, err := env.js.Stream(ctx, DefaultStreamName)
 	require.NoError(t, err)
 	cfg := s.CachedInfo().Config
-	assert.Equal(t, []string{"algoryn.events.>"}, cfg.Subjects)
+	assert.Equal(t, []string{"algoryn.events.>", "algoryn.events_replay.>"}, cfg.Subjects)
 	assert.Equal(t, jetstream.FileStorage, cfg.Storage)
 	assert.Equal(t, 2*time.Minute, cfg.Duplicates)
 	assert.Equal(t, 7*24*time.Hour, cfg.MaxAge)
