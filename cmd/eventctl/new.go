@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -117,7 +116,7 @@ func runNew(a *app, command string, t events.EventType, source, payloadArg strin
 			return usagef(command, "--set %s: %w", field, err)
 		}
 	}
-	body, err := json.Marshal(tree)
+	body, err := jsonMarshal(tree)
 	if err != nil {
 		return usagef(command, "the payload cannot be written as JSON: %w", err)
 	}

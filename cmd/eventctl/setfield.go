@@ -208,3 +208,6 @@ func join(path, name string) string {
 	}
 	return path + "." + name
 }
+
+// jsonMarshal writes a payload tree as JSON.
+func jsonMarshal(tree payloadTree) ([]byte, error) { return json.Marshal(tree) }

@@ -72,8 +72,8 @@ type Reader struct {
 
 	inArray   bool
 	arrayLine int
-	decided   bool // whether the input is known to be NDJSON or not
-	ndjson    bool // the first record ended on its own line: every line is a record
+	decided   bool  // whether the input is known to be NDJSON or not
+	ndjson    bool  // the first record ended on its own line: every line is a record
 	offset    int64 // bytes consumed before buf[0]
 }
 
