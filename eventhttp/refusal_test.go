@@ -22,7 +22,7 @@ import (
 )
 
 // sentinels are the errors a refusal can match on either side.
-var sentinels = []error{events.ErrInvalidEvent, events.ErrInvalidPayload, events.ErrUnknownType, events.ErrTypeMismatch, events.ErrRejected}
+var sentinels = []error{events.ErrInvalidEvent, events.ErrInvalidPayload, events.ErrUnknownType, events.ErrTypeMismatch, events.ErrRejected, ErrBadSignature}
 
 // wire records what a server answered, as the client received it.
 type wire struct {
@@ -130,6 +130,8 @@ func TestRefusalTable(t *testing.T) {
 		front   func(http.Handler) http.Handler           // in front of Handler
 		alter   func(*http.Request)                       // what the request is changed to on the wire
 		timeout time.Duration                             // of each attempt
+		hOpts   []HandlerOption                           // NewHandler's; nil: Handler
+		pOpts   []Option                                  // the Publisher's
 
 		status   int    // on the wire; 0 for none
 		typ      string // problem type on the wire; "" for no problem body
@@ -176,6 +178,19 @@ func TestRefusalTable(t *testing.T) {
 
 		{name: "method not allowed", alter: func(r *http.Request) { r.Method = http.MethodPut },
 			status: 405, typ: "about:blank", calls: 0, attempts: 1},
+		{name: "unsigned, to a handler requiring signatures", hOpts: []HandlerOption{RequireSignature(secretA)},
+			status: 401, typ: problemTypeBase + "bad-signature", matches: []error{ErrBadSignature}, calls: 0, attempts: 1},
+		{name: "signed with another secret", hOpts: []HandlerOption{RequireSignature(secretA)}, pOpts: []Option{WithSigningSecrets(secretB)},
+			status: 401, typ: problemTypeBase + "bad-signature", matches: []error{ErrBadSignature}, calls: 0, attempts: 1},
+		{name: "signed", hOpts: []HandlerOption{RequireSignature(secretA)}, pOpts: []Option{WithSigningSecrets(secretA)},
+			status: 204, calls: 1, attempts: 1},
+		{name: "too many in flight", hOpts: []HandlerOption{AllowUnsigned()}, front: func(h http.Handler) http.Handler {
+			s := h.(*handler)
+			for range cap(s.slots) {
+				s.slots <- struct{}{}
+			}
+			return h
+		}, status: 503, typ: "about:blank", calls: 0, attempts: maxAttempts},
 		{name: "h fails", h: func(context.Context, events.Event) error { return errors.New("database secret-42 down") },
 			status: 500, typ: "about:blank", calls: maxAttempts, attempts: maxAttempts},
 		{name: "429 from a proxy", front: answerWith(status(429)), status: 429, calls: 0, attempts: maxAttempts},
@@ -199,6 +214,9 @@ func TestRefusalTable(t *testing.T) {
 				return tt.h(ctx, e)
 			})
 			var srvHandler http.Handler = Handler(h)
+			if tt.hOpts != nil {
+				srvHandler = mustHandler(t, h, tt.hOpts...)
+			}
 			if tt.front != nil {
 				srvHandler = tt.front(srvHandler)
 			}
@@ -206,8 +224,8 @@ func TestRefusalTable(t *testing.T) {
 			srv := httptest.NewServer(wr.record(srvHandler))
 			defer srv.Close()
 			tr := &alterTransport{alter: tt.alter}
-			p, _ := newTestPublisher(t, srv.URL, WithMaxAttempts(maxAttempts), WithTimeout(tt.timeout),
-				WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: noRedirects}))
+			p, _ := newTestPublisher(t, srv.URL, append([]Option{WithMaxAttempts(maxAttempts), WithTimeout(tt.timeout),
+				WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: noRedirects})}, tt.pOpts...)...)
 
 			err := p.Publish(context.Background(), testEvent(t))
 

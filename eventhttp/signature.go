@@ -222,7 +222,7 @@ func forEachSignature(v string, f func(sig []byte) bool) {
 // otherwise nothing would vouch for.
 func verify(keys []*signingKey, sr *signedRequest, h http.Header, mode Mode, body []byte) error {
 	if !matches(keys, sr.id, sr.ts, body, sr.signatures) {
-		return fmt.Errorf("%w: no v1 signature in webhook-signature matches the request under a known secret", ErrBadSignature)
+		return fmt.Errorf("%w: no v1 signature in webhook-signature matches the request under the receiver's keys", ErrBadSignature)
 	}
 	if mode != Binary {
 		return nil
@@ -236,7 +236,7 @@ func verify(keys []*signingKey, sr *signedRequest, h http.Header, mode Mode, bod
 		return err
 	}
 	if !matches(keys, sr.id, sr.ts, attrs, v) {
-		return fmt.Errorf("%w: no v1 signature in webhook-ce-signature matches the ce- attributes under a known secret", ErrBadSignature)
+		return fmt.Errorf("%w: no v1 signature in webhook-ce-signature matches the ce- attributes under the receiver's keys", ErrBadSignature)
 	}
 	return nil
 }
