@@ -337,26 +337,52 @@ func (d *DeadLetters) noDeadLetter(seq uint64) error {
 // says the replay is stored: the dead letter is left, and replaying it
 // again within the duplicate window is deduplicated.
 func (d *DeadLetters) Replay(ctx context.Context, seq uint64) error {
-	dl, err := d.Get(ctx, seq)
+	r, err := d.prepareReplay(ctx, seq)
 	if err != nil {
 		return err
+	}
+	ack, err := d.publish(ctx, r.msg, r.msgID)
+	if err != nil {
+		return fmt.Errorf("eventnats: replay dead letter %d (event %s) to %s; the dead letter is kept: %w", seq, r.dl.EventID, r.dl.Consumer, err)
+	}
+	// Gone: a concurrent replay or purge deleted it; the replay stands.
+	if gone, err := d.delete(ctx, seq); err != nil && !gone {
+		return fmt.Errorf("eventnats: dead letter %d was replayed (stream %s sequence %d) but not deleted; replaying it again within the duplicate window is deduplicated: %w",
+			seq, ack.Stream, ack.Sequence, err)
+	}
+	return nil
+}
+
+// replay is a checked dead letter and the message that replays it.
+type replay struct {
+	dl    DeadLetter
+	msg   *nats.Msg
+	msgID string // its Nats-Msg-Id
+}
+
+// prepareReplay reads the dead letter at seq, checks that it can be
+// replayed to a consumer that takes replays, and builds its replay.
+func (d *DeadLetters) prepareReplay(ctx context.Context, seq uint64) (replay, error) {
+	dl, err := d.Get(ctx, seq)
+	if err != nil {
+		return replay{}, err
 	}
 	e, err := dl.Event()
 	if err != nil {
-		return err
+		return replay{}, err
 	}
 	if err := e.Validate(); err != nil {
-		return fmt.Errorf("%w: dead letter %d: event %s: %w", ErrNotReplayable, seq, e.ID, err)
+		return replay{}, fmt.Errorf("%w: dead letter %d: event %s: %w", ErrNotReplayable, seq, e.ID, err)
 	}
 	if dl.Consumer == "" {
-		return fmt.Errorf("%w: dead letter %d: no %s header names the consumer to replay to", ErrNotReplayable, seq, HeaderDLQConsumer)
+		return replay{}, fmt.Errorf("%w: dead letter %d: no %s header names the consumer to replay to", ErrNotReplayable, seq, HeaderDLQConsumer)
 	}
 	subject, err := ReplaySubject(d.cfg.ReplayPrefix, dl.Consumer, e.Type)
 	if err != nil {
-		return fmt.Errorf("%w: dead letter %d: %w", ErrNotReplayable, seq, err)
+		return replay{}, fmt.Errorf("%w: dead letter %d: %w", ErrNotReplayable, seq, err)
 	}
 	if err := d.checkConsumer(ctx, dl, subject); err != nil {
-		return err
+		return replay{}, err
 	}
 	m := &nats.Msg{Subject: subject, Header: make(nats.Header, len(dl.Headers)+2), Data: dl.Body}
 	for k, v := range dl.Headers {
@@ -365,16 +391,7 @@ func (d *DeadLetters) Replay(ctx context.Context, seq uint64) error {
 		}
 	}
 	m.Header.Set(HeaderReplayOf, d.cfg.DeadLetterStream+":"+strconv.FormatUint(seq, 10))
-	ack, err := d.publish(ctx, m, replayMsgID(d.cfg.DeadLetterStream, seq, e.ID))
-	if err != nil {
-		return fmt.Errorf("eventnats: replay dead letter %d (event %s) to %s; the dead letter is kept: %w", seq, e.ID, dl.Consumer, err)
-	}
-	// Gone: a concurrent replay or purge deleted it; the replay stands.
-	if gone, err := d.delete(ctx, seq); err != nil && !gone {
-		return fmt.Errorf("eventnats: dead letter %d was replayed (stream %s sequence %d) but not deleted; replaying it again within the duplicate window is deduplicated: %w",
-			seq, ack.Stream, ack.Sequence, err)
-	}
-	return nil
+	return replay{dl: dl, msg: m, msgID: replayMsgID(d.cfg.DeadLetterStream, seq, e.ID)}, nil
 }
 
 // checkConsumer checks that the durable dl names exists on the event
