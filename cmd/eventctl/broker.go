@@ -23,6 +23,7 @@ const connectTimeout = 5 * time.Second
 type brokerFlags struct {
 	server, creds     string
 	stream, prefix    string
+	replayPrefix      string
 	dlqStream, dlqPfx string
 	timeout           time.Duration
 }
@@ -33,6 +34,7 @@ func (b *brokerFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&b.creds, "creds", "", "NATS credentials file, for authenticated servers")
 	fs.StringVar(&b.stream, "stream", eventnats.DefaultStreamName, "the event stream")
 	fs.StringVar(&b.prefix, "prefix", eventnats.DefaultPrefix, "the subject prefix of events")
+	fs.StringVar(&b.replayPrefix, "replay-prefix", "", "the subject prefix of replays (default: --prefix + \""+eventnats.ReplayPrefixSuffix+"\")")
 	fs.StringVar(&b.dlqStream, "dlq-stream", eventnats.DefaultDeadLetterStreamName, "the dead-letter stream")
 	fs.StringVar(&b.dlqPfx, "dlq-prefix", eventnats.DefaultDeadLetterPrefix, "the subject prefix of dead letters")
 	fs.DurationVar(&b.timeout, "timeout", 10*time.Second, "how long to wait for the broker in each request")
@@ -51,7 +53,18 @@ func (b *brokerFlags) url() string {
 
 // streamConfig is the eventnats description of the streams the flags name.
 func (b *brokerFlags) streamConfig() eventnats.StreamConfig {
-	return eventnats.StreamConfig{Name: b.stream, Prefix: b.prefix, DeadLetterName: b.dlqStream, DeadLetterPrefix: b.dlqPfx}
+	return eventnats.StreamConfig{Name: b.stream, Prefix: b.prefix, ReplayPrefix: b.replayPrefix, DeadLetterName: b.dlqStream, DeadLetterPrefix: b.dlqPfx}
+}
+
+// deadLettersConfig is the eventnats description of the dead letters the
+// flags name.
+func (b *brokerFlags) deadLettersConfig() eventnats.DeadLettersConfig {
+	return eventnats.DeadLettersConfig{Stream: b.stream, Prefix: b.prefix, ReplayPrefix: b.replayPrefix, DeadLetterStream: b.dlqStream, DeadLetterPrefix: b.dlqPfx}
+}
+
+// requestContext bounds one request to the broker by --timeout.
+func (b *brokerFlags) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, b.timeout)
 }
 
 // broker is a connection to the broker.

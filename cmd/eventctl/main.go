@@ -28,7 +28,7 @@ func (a *app) reportError(err error) {
 	if msg == "" {
 		return
 	}
-	msg = strings.ReplaceAll(msg, "\n", " ")
+	msg = strings.Join(strings.Fields(msg), " ") // one line, whatever the error's layout
 	fmt.Fprintf(a.stderr, "eventctl: %s\n", msg)
 }
 

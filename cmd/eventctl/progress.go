@@ -29,7 +29,6 @@ type progress struct {
 	records atomic.Int64
 	stop    chan struct{}
 	done    sync.WaitGroup
-	shown   bool
 }
 
 // isTerminal reports whether w is a terminal (a character device that
