@@ -217,7 +217,9 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 // such as the types an [*events.Router] has handlers for (see
 // ConsumerConfig.Types). Events of other types stay in the stream for
 // other consumers; they are never dead-lettered for having no handler
-// here.
+// here. It also receives the replays [DeadLetters.Replay] addresses to
+// its durable (ConsumerConfig.ReplayPrefix), whatever their type, and
+// handles them as any event.
 //
 // A dead letter goes to DeadLetterPrefix + "." + type with the reason and
 // delivery count in headers (see [HeaderDLQReason]); the original is then

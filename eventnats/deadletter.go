@@ -49,7 +49,8 @@ const maxReasonLen = 1024
 
 // DeadLetterSubject returns the subject of the dead letters of events
 // published on subject under prefix: dlqPrefix + "." + the event type, or
-// dlqPrefix + ".unknown" for a subject not under prefix.
+// dlqPrefix + ".unknown" for a subject not under prefix. (A [Consumer]
+// files the dead letter of a replay under its event type too.)
 func DeadLetterSubject(prefix, dlqPrefix, subject string) string {
 	t := typeFromSubject(prefix, subject)
 	if t == "" {

@@ -12,7 +12,8 @@
 //     process, storing on disk: the default for one machine. With several
 //     machines, run a NATS cluster and connect to its URL instead.
 //   - [EnsureStream] creates the stream of events, subjects
-//     "algoryn.events.>", and the stream of dead letters, "algoryn.dlq.>",
+//     "algoryn.events.>" and "algoryn.events_replay.>" (replays), and the
+//     stream of dead letters, "algoryn.dlq.>",
 //     with the defaults documented on [StreamConfig], if they are missing;
 //     existing streams are checked, and only the settings the caller sets
 //     are changed.
@@ -25,7 +26,13 @@
 //     [events.Router], with N workers. It receives the event types set
 //     in ConsumerConfig.Types or, when none are, those the Router has
 //     handlers for (every type if it has a fallback); events of other
-//     types stay in the stream for other consumers.
+//     types stay in the stream for other consumers. It also receives the
+//     replays addressed to its durable, with nothing to configure.
+//   - [DeadLetters] lists, shows, replays and purges dead letters: the
+//     API under `eventctl dlq`. [ReadStats] reads the streams' sizes,
+//     each durable's backlog and the dead letters per type and consumer
+//     (`eventctl stats`); [Publisher.PublishAck] tells a stored event
+//     from a duplicate (`eventctl publish`).
 //
 // # Wire format
 //
@@ -45,6 +52,15 @@
 //
 // The same event published twice within the stream's duplicate window (2
 // minutes by default) is stored, and so delivered, once.
+//
+// A replay ([DeadLetters.Replay]) is the same message on another subject,
+// with a Nats-Msg-Id of its own and one more header:
+//
+//	subject          algoryn.events_replay.beacon.threshold.violated   ReplayPrefix + "." + durable + "." + Event.Type
+//	Nats-Msg-Id      eventnats-replay:ALGORYN_DLQ:42:0193...           dead-letter stream, sequence and Event.ID
+//	Eventnats-Replay-Of  ALGORYN_DLQ:42                               the dead letter it came from
+//
+// The other headers and the body are the original's.
 //
 // # Delivery
 //
@@ -72,12 +88,49 @@
 // handler can see an event again, and should deduplicate on its ID where
 // that matters.
 //
+// # Replays
+//
+// Once the cause of a dead letter is fixed, [DeadLetters.Replay] sends its
+// event back to the durable consumer that gave up on it
+// ([HeaderDLQConsumer]) and to no other: the other consumers of the type
+// handled it already. The replay is stored in the event stream on
+// ReplayPrefix.<durable>.<type> ([ReplaySubject]; ReplayPrefix is Prefix +
+// "_replay" by default). That subject is outside Prefix.>: no consumer of
+// events receives it, not even one whose Router has a fallback and so
+// takes Prefix.>, and no event type can ever name it, since the last
+// token of ReplayPrefix ("events_replay") differs from Prefix's. Each
+// [Consumer] takes ReplayPrefix.<its durable>.> besides its types, so the
+// replay reaches its durable without its user changing anything, and its
+// handler receives the event as first published: same ID, type, source,
+// time and payload.
+//
+// The original's Nats-Msg-Id (its event ID) may still be in the duplicate
+// window; the replay has its own, made of the dead letter's stream and
+// sequence and the event ID, so it is stored, and a second replay of the
+// same dead letter within the window is deduplicated. The dead letter is
+// deleted only after the event stream acknowledged the replay: a crash in
+// between leaves it, and replaying it again delivers the event at worst
+// twice, never zero times. A replay that fails again is dead-lettered
+// again, with a new sequence, and can be replayed in turn.
+//
+// For operators: all processes of a durable share its replays as they
+// share its events, so they should all run this version (a durable whose
+// subjects lack its replay subject, as set by an older version, is
+// refused with [ErrNoConsumer], dead letter kept) and handle the same
+// types (a replay of a type the receiving process has no handler for is
+// dead-lettered again). Replaying to a durable that was deleted is
+// refused the same way. Event streams made by an older version get the
+// replay subject from [EnsureStream] of this one; until then a replay
+// fails with [ErrNoStream] and the dead letter stays. Readers of the
+// event stream that want events only, such as a tail, filter on Prefix.>.
+//
 // # Errors
 //
 // Errors start with "eventnats:" and wrap one of the sentinel errors
 // ([ErrInvalidSubject], [ErrInvalidConfig], [ErrPublish], [ErrNoStream],
 // [ErrBrokerUnavailable], [ErrMalformedMessage], [ErrTooLarge],
-// [ErrServerNotReady]) or an error of the events package, so [errors.Is]
+// [ErrServerNotReady], [ErrNoDeadLetter], [ErrNotReplayable],
+// [ErrNoConsumer]) or an error of the events package, so [errors.Is]
 // tells them apart. A broker that is down gives an error matching
 // [ErrBrokerUnavailable] within the publish timeout, never a hang; a
 // publish before [EnsureStream] made the streams fails at once with

@@ -12,7 +12,8 @@ var (
 	ErrInvalidSubject = errors.New("eventnats: invalid subject")
 
 	// ErrInvalidConfig means a field of a [PublisherConfig],
-	// [ConsumerConfig], [StreamConfig] or [EmbeddedConfig] has a value
+	// [ConsumerConfig], [StreamConfig], [DeadLettersConfig] or
+	// [EmbeddedConfig] has a value
 	// that cannot work, such as a negative count or a StoreDir that is a
 	// file; that an existing stream cannot serve as the StreamConfig
 	// asks ([EnsureStream]); or that a handler given to [Consumer.Run]
