@@ -9,14 +9,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // update rewrites the golden files from what the binary does now.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// binary is the eventctl built once for the whole test run.
-var binary string
+// binaryDir holds the eventctl built once for the whole test run, on
+// first use (so that fuzzing workers, which run no such test, never
+// build it).
+var binaryDir string
+
+var buildBinary = sync.OnceValues(func() (string, error) {
+	path := filepath.Join(binaryDir, "eventctl")
+	build := exec.Command("go", "build", "-o", path, ".")
+	var out bytes.Buffer
+	build.Stdout, build.Stderr = &out, &out
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("building eventctl: %v\n%s", err, out.Bytes())
+	}
+	return path, nil
+})
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -25,14 +39,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	binary = filepath.Join(dir, "eventctl")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building eventctl:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
+	binaryDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -48,6 +55,10 @@ type result struct {
 // (none when ""), and env added to the environment.
 func runBinary(t *testing.T, dir, stdin string, env []string, args ...string) result {
 	t.Helper()
+	binary, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NATS_URL=")
@@ -62,7 +73,7 @@ func runBinary(t *testing.T, dir, stdin string, env []string, args ...string) re
 	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
+	err = cmd.Run()
 	code := 0
 	var exit *exec.ExitError
 	switch {

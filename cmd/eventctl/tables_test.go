@@ -118,3 +118,23 @@ func TestSetField(t *testing.T) {
 		t.Errorf("got %s, want %s", b, want)
 	}
 }
+
+// FuzzSetField checks that any --set path and value either is refused
+// with an error or gives a payload that encodes as JSON, never a panic.
+func FuzzSetField(f *testing.F) {
+	for _, s := range [][2]string{{"RunID", "r"}, {"Duration", "90s"}, {"Summary.P99Ms", "1e3"}, {"Summary", `{"Total":1}`}, {"Tags.a.b", "c"}, {"FiredAt", "now"}, {"Labels", "[1"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, path, value string) {
+		for _, typ := range events.Types() {
+			rt, _ := payloadType(typ)
+			tree := payloadTree{}
+			if setField(tree, rt, path, value) != nil {
+				continue
+			}
+			if _, err := jsonMarshal(tree); err != nil {
+				t.Fatalf("%s: --set %s=%s gave a tree that does not encode: %v", typ, path, value, err)
+			}
+		}
+	})
+}

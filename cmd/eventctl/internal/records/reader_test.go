@@ -35,31 +35,33 @@ func readAll(t testing.TB, r io.Reader, limit int) []got {
 	}
 }
 
+// readerCases are the inputs of TestReader; they also seed FuzzReader.
+var readerCases = []struct {
+	name  string
+	input string
+	limit int
+	want  []got
+}{
+	{"empty", "", 100, nil},
+	{"blank lines", "\n \n\t\r\n", 100, nil},
+	{"ndjson", "{\"a\":1}\n{\"b\":2}\n\n{\"c\":3}", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}, {4, `{"c":3}`, nil}}},
+	{"crlf", "{\"a\":1}\r\n{\"b\":2}\r\n", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}}},
+	{"ndjson truncated line", "{\"a\":1}\n{\"b\":\n{\"c\":3}\n", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":`, nil}, {3, `{"c":3}`, nil}}},
+	{"ndjson non-json line after truncated", "{\"a\":1}\n{\"b\":[\nhello\n{\"c\":3}\n", 100,
+		[]got{{1, `{"a":1}`, nil}, {2, `{"b":[`, nil}, {3, `hello`, nil}, {4, `{"c":3}`, nil}}},
+	{"pretty", "{\n  \"a\": {\n    \"b\": \"}\"\n  }\n}\n{\n  \"c\": 1\n}\n", 100, []got{{1, "{\n  \"a\": {\n    \"b\": \"}\"\n  }\n}", nil}, {6, "{\n  \"c\": 1\n}", nil}}},
+	{"pretty truncated then next", "{\n  \"a\": [\n{\"c\":1}\n", 100, []got{{1, "{\n  \"a\": [", nil}, {3, `{"c":1}`, nil}}},
+	{"array", "[\n  {\"a\":1},\n  {\"b\":\n    2},\n  3, \"x,]\"\n]\n", 100, []got{{2, `{"a":1}`, nil}, {3, "{\"b\":\n    2}", nil}, {5, `3`, nil}, {5, `"x,]"`, nil}}},
+	{"array unterminated", "[{\"a\":1},\n{\"b\":2}", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}, {1, "", ErrUnterminatedArray}}},
+	{"empty array", "[]", 100, nil},
+	{"escaped quote", `{"a":"\"}"}` + "\n" + `{"b":1}`, 100, []got{{1, `{"a":"\"}"}`, nil}, {2, `{"b":1}`, nil}}},
+	{"garbage", "not json\n{\"a\":1}\n", 100, []got{{1, "not json", nil}, {2, `{"a":1}`, nil}}},
+	{"too large", "{\"a\":\"xxxxxxxxxxxxxxxxxxxx\"}\n{\"b\":1}\n", 10, []got{{1, "", ErrTooLarge}, {2, `{"b":1}`, nil}}},
+	{"raw newline in string", "{\"a\":\"x\n{\"b\":1}\n", 100, []got{{1, `{"a":"x`, nil}, {2, `{"b":1}`, nil}}},
+}
+
 func TestReader(t *testing.T) {
-	tests := []struct {
-		name  string
-		input string
-		limit int
-		want  []got
-	}{
-		{"empty", "", 100, nil},
-		{"blank lines", "\n \n\t\r\n", 100, nil},
-		{"ndjson", "{\"a\":1}\n{\"b\":2}\n\n{\"c\":3}", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}, {4, `{"c":3}`, nil}}},
-		{"crlf", "{\"a\":1}\r\n{\"b\":2}\r\n", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}}},
-		{"ndjson truncated line", "{\"a\":1}\n{\"b\":\n{\"c\":3}\n", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":`, nil}, {3, `{"c":3}`, nil}}},
-		{"ndjson non-json line after truncated", "{\"a\":1}\n{\"b\":[\nhello\n{\"c\":3}\n", 100,
-			[]got{{1, `{"a":1}`, nil}, {2, `{"b":[`, nil}, {3, `hello`, nil}, {4, `{"c":3}`, nil}}},
-		{"pretty", "{\n  \"a\": {\n    \"b\": \"}\"\n  }\n}\n{\n  \"c\": 1\n}\n", 100, []got{{1, "{\n  \"a\": {\n    \"b\": \"}\"\n  }\n}", nil}, {6, "{\n  \"c\": 1\n}", nil}}},
-		{"pretty truncated then next", "{\n  \"a\": [\n{\"c\":1}\n", 100, []got{{1, "{\n  \"a\": [", nil}, {3, `{"c":1}`, nil}}},
-		{"array", "[\n  {\"a\":1},\n  {\"b\":\n    2},\n  3, \"x,]\"\n]\n", 100, []got{{2, `{"a":1}`, nil}, {3, "{\"b\":\n    2}", nil}, {5, `3`, nil}, {5, `"x,]"`, nil}}},
-		{"array unterminated", "[{\"a\":1},\n{\"b\":2}", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}, {1, "", ErrUnterminatedArray}}},
-		{"empty array", "[]", 100, nil},
-		{"escaped quote", `{"a":"\"}"}` + "\n" + `{"b":1}`, 100, []got{{1, `{"a":"\"}"}`, nil}, {2, `{"b":1}`, nil}}},
-		{"garbage", "not json\n{\"a\":1}\n", 100, []got{{1, "not json", nil}, {2, `{"a":1}`, nil}}},
-		{"too large", "{\"a\":\"xxxxxxxxxxxxxxxxxxxx\"}\n{\"b\":1}\n", 10, []got{{1, "", ErrTooLarge}, {2, `{"b":1}`, nil}}},
-		{"raw newline in string", "{\"a\":\"x\n{\"b\":1}\n", 100, []got{{1, `{"a":"x`, nil}, {2, `{"b":1}`, nil}}},
-	}
-	for _, tt := range tests {
+	for _, tt := range readerCases {
 		t.Run(tt.name, func(t *testing.T) {
 			for name, r := range map[string]io.Reader{
 				"whole":    strings.NewReader(tt.input),
@@ -113,8 +115,8 @@ func TestReaderError(t *testing.T) {
 // that are pieces of the input, in order, on lines that never go back,
 // and that NDJSON of objects comes back line by line.
 func FuzzReader(f *testing.F) {
-	for _, s := range []string{"", "{\"a\":1}\n{\"b\":2}\n", "[{\"a\":1},\n2]", "{\n\"a\":\"\\\"\"\n}", "[", "{\"a\":\"x\ny", "x\n[\n]"} {
-		f.Add([]byte(s), uint8(16))
+	for _, c := range readerCases {
+		f.Add([]byte(c.input), uint8(min(c.limit, 255)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, limit uint8) {
 		rd := NewReader(bytes.NewReader(data), int(limit)+1)
