@@ -186,10 +186,8 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var seq uint64
 	if s.replay != nil {
-		var verdict replayVerdict
-		verdict, seq = s.replay.begin(e.ID, sr.unix, s.now().Unix())
+		verdict, seq := s.replay.begin(e.ID, sr.unix, s.now().Unix())
 		switch verdict {
 		case replayDone:
 			w.WriteHeader(http.StatusNoContent)
@@ -201,10 +199,12 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.unavailable(w, fmt.Errorf("eventhttp: event %s is signed too long ago for the replay memory; sign it again", e.ID))
 			return
 		}
-	}
-	err = s.h.HandleEvent(r.Context(), e)
-	if s.replay != nil {
-		s.replay.finish(e.ID, seq, err == nil)
+		handled := false
+		defer func() { s.replay.finish(e.ID, seq, handled) }() // even if h panics
+		err = s.h.HandleEvent(r.Context(), e)
+		handled = err == nil
+	} else {
+		err = s.h.HandleEvent(r.Context(), e)
 	}
 	if err != nil {
 		writeProblem(w, handlerProblem(e.ID, err))

@@ -23,7 +23,7 @@ import (
 // Read signed's events/s as a ratio of bare's, from the same run. Each
 // reports events/s and the p50 and p99 latency of Publish.
 func BenchmarkLoad(b *testing.B) {
-	b.Run("bare", func(b *testing.B) {
+	b.Run("handler=bare", func(b *testing.B) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, err := io.ReadAll(r.Body)
 			var v any
@@ -39,7 +39,7 @@ func BenchmarkLoad(b *testing.B) {
 		defer srv.Close()
 		runLoad(b, newPublishers(b, publishers, srv.URL, loadClient()))
 	})
-	b.Run("signed", func(b *testing.B) {
+	b.Run("handler=signed", func(b *testing.B) {
 		evs := mixedEvents(b, b.N)
 		a := newArrivals(evs)
 		srv, _ := newLoadServer(b, a)

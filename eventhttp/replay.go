@@ -99,7 +99,8 @@ func (m *replayMemory) begin(id string, unix, now int64) (replayVerdict, uint64)
 		m.forgetOldest(true)
 	}
 	m.seq++
-	m.push(replaySlot{id: strings.Clone(id), seq: m.seq})
+	id = strings.Clone(id) // not the request's memory, which it may share
+	m.push(replaySlot{id: id, seq: m.seq})
 	m.byID[id] = replayEntry{unix: unix, seq: m.seq}
 	return replayNew, m.seq
 }

@@ -213,3 +213,25 @@ func TestReplayProtectionAndRetries(t *testing.T) {
 		t.Errorf("failure then retry: handled %d times, want 2", calls.Load())
 	}
 }
+
+// An events.Handler that panics leaves no ID stuck as being handled: the
+// retry is handled.
+func TestReplayProtectionAfterPanic(t *testing.T) {
+	var calls atomic.Int32
+	s := mustHandler(t, events.HandlerFunc(func(context.Context, events.Event) error {
+		if calls.Add(1) == 1 {
+			panic("handler bug")
+		}
+		return nil
+	}), RequireSignature(secretA), WithReplayProtection(10))
+	now := time.Now()
+	func() {
+		defer func() { _ = recover() }() // as net/http does
+		s.ServeHTTP(httptest.NewRecorder(), newSignedRequest(t, testEvent(t), Binary, now, secretA))
+	}()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, newSignedRequest(t, testEvent(t), Binary, now.Add(time.Second), secretA))
+	if w.Code != http.StatusNoContent || calls.Load() != 2 {
+		t.Errorf("retry after a panic: status %d, %d calls; want 204 after 2", w.Code, calls.Load())
+	}
+}
