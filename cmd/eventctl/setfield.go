@@ -23,6 +23,9 @@ type payloadTree = map[string]any
 // parsePayloadJSON reads --payload's JSON object, keeping numbers as
 // written.
 func parsePayloadJSON(data []byte) (payloadTree, error) {
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+		return nil, fmt.Errorf("is not a JSON object")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var tree payloadTree
