@@ -8,11 +8,11 @@ import (
 	"github.com/algoryn/events/eventhttp"
 )
 
-// loadEvents is how many events the load test sends: 10,000, or 2,000
+// loadEvents is how many events the load test sends: 10,000, or 1,000
 // under the race detector, which slows each request some tenfold.
 func loadEvents() int {
 	if raceEnabled {
-		return 2_000
+		return 1_000
 	}
 	return 10_000
 }
@@ -22,6 +22,7 @@ func loadEvents() int {
 // Router, signatures required and replay protection on. Every event
 // arrives at least once; duplicates are counted.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	evs := mixedEvents(t, loadEvents())
 	a := newArrivals(evs)
 	srv, sc := newLoadServer(t, a)
@@ -49,9 +50,7 @@ func TestLoad(t *testing.T) {
 // into 503s that the publishers retry after Retry-After, and still every
 // event arrives.
 func TestLoadBurst(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits out Retry-After")
-	}
+	t.Parallel() // it mostly waits out Retry-After
 	evs := mixedEvents(t, 200)
 	a := newArrivals(evs)
 	a.work = 2 * time.Millisecond // so that requests overlap
