@@ -237,8 +237,10 @@ func TestForwarderKilledBetweenPublishAndMark(t *testing.T) {
 	require.NoError(t, cmd.Process.Kill())
 	_ = cmd.Wait()
 
-	// Batches of 10: 40 marked sent, 5 confirmed by the broker but not marked.
-	assert.Equal(t, 200-40, pending(t, o))
+	// Batches of 10: 45 confirmed by the broker, of which at most 40 were
+	// marked sent (the marks of the last batches may not have been
+	// committed yet), and not the 5 of the batch it was killed in.
+	assert.GreaterOrEqual(t, pending(t, o), 200-40)
 	assert.Len(t, b.streamIDs(t), 45)
 
 	runForwarder(t, o, ForwarderConfig{Target: b.publisher(t)}) // waits out the dead process's lease

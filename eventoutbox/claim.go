@@ -36,14 +36,17 @@ func (c *claim) abort() {
 	}
 }
 
-const selectPending = "SELECT seq, id, event, stored_at FROM eventoutbox_events ORDER BY seq LIMIT ?"
+const (
+	selectPending      = "SELECT seq, id, event, stored_at FROM eventoutbox_events ORDER BY seq LIMIT ?"
+	selectPendingAfter = "SELECT seq, id, event, stored_at FROM eventoutbox_events WHERE seq > ? ORDER BY seq LIMIT ?"
+)
 
 // claimBatch returns the oldest pending rows this forwarder may send, or
 // nil when it may send none now (another holds the SQLite lease).
 func (f *Forwarder) claimBatch(ctx context.Context) (*claim, error) {
 	o := f.o
 	if o.d.skipLocked {
-		tx, err := o.db.BeginTx(ctx, nil)
+		tx, err := o.fwd.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +61,10 @@ func (f *Forwarder) claimBatch(ctx context.Context) (*claim, error) {
 	if err != nil || !held {
 		return nil, err
 	}
-	rows, err := readRows(ctx, o.db, selectPending, f.cfg.Batch)
+	if f.rewind.Swap(false) {
+		f.cursor = 0
+	}
+	rows, err := readRows(ctx, o.fwd, selectPendingAfter, f.cursor, f.cfg.Batch)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +75,8 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func readRows(ctx context.Context, q querier, query string, limit int) ([]storedRow, error) {
-	rs, err := q.QueryContext(ctx, query, limit)
+func readRows(ctx context.Context, q querier, query string, args ...any) ([]storedRow, error) {
+	rs, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,8 +101,9 @@ func (f *Forwarder) finish(ctx context.Context, c *claim, sent []int64, refused 
 		if len(sent) == 0 && len(refused) == 0 {
 			return nil
 		}
+		defer o.lockWrites()()
 		var err error
-		if tx, err = o.db.BeginTx(ctx, nil); err != nil {
+		if tx, err = o.fwd.BeginTx(ctx, nil); err != nil {
 			return err
 		}
 	}
@@ -109,31 +116,50 @@ func (f *Forwarder) finish(ctx context.Context, c *claim, sent []int64, refused 
 		}
 		sent = append(sent, r.seq)
 	}
-	if len(sent) > 0 {
-		args := make([]any, len(sent))
-		for i, s := range sent {
-			args[i] = s
-		}
-		q := "DELETE FROM eventoutbox_events WHERE seq IN (?" + strings.Repeat(", ?", len(sent)-1) + ")"
-		if _, err := tx.ExecContext(ctx, o.d.bind(q), args...); err != nil {
-			return err
-		}
+	if err := deleteRows(ctx, tx, o.d, sent); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
 
+// deleteRows deletes the events with the given seqs in tx.
+func deleteRows(ctx context.Context, tx *sql.Tx, d dialect, seqs []int64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	args := make([]any, len(seqs))
+	for i, s := range seqs {
+		args[i] = s
+	}
+	q := "DELETE FROM eventoutbox_events WHERE seq IN (?" + strings.Repeat(", ?", len(seqs)-1) + ")"
+	_, err := tx.ExecContext(ctx, d.bind(q), args...)
+	return err
+}
+
 // renewLease takes or extends the SQLite forwarding lease, and reports
-// whether this forwarder holds it.
+// whether this forwarder holds it. A lease with more than half its time
+// left is kept without writing.
 func (f *Forwarder) renewLease(ctx context.Context) (bool, error) {
 	now := time.Now()
-	res, err := f.o.db.ExecContext(ctx,
+	if now.Before(f.leaseUntil.Add(-f.cfg.LeaseTTL / 2)) {
+		return true, nil
+	}
+	defer f.o.lockWrites()()
+	res, err := f.o.fwd.ExecContext(ctx,
 		"UPDATE eventoutbox_lease SET owner = ?, expires_at = ? WHERE name = 'forwarder' AND (owner = ? OR expires_at < ?)",
 		f.owner, now.Add(f.cfg.LeaseTTL).UnixNano(), f.owner, now.UnixNano())
 	if err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil || n != 1 {
+		return false, err
+	}
+	if !now.Before(f.leaseUntil) { // newly taken: start from the oldest event
+		f.cursor = 0
+	}
+	f.leaseUntil = now.Add(f.cfg.LeaseTTL)
+	return true, nil
 }
 
 // releaseLease gives the SQLite lease up, so that another forwarder can
@@ -142,6 +168,47 @@ func (f *Forwarder) releaseLease(ctx context.Context) error {
 	if f.o.d.skipLocked {
 		return nil
 	}
-	_, err := f.o.db.ExecContext(ctx, "UPDATE eventoutbox_lease SET expires_at = 0 WHERE name = 'forwarder' AND owner = ?", f.owner)
+	f.leaseUntil = time.Time{}
+	defer f.o.lockWrites()()
+	_, err := f.o.fwd.ExecContext(ctx, "UPDATE eventoutbox_lease SET expires_at = 0 WHERE name = 'forwarder' AND owner = ?", f.owner)
 	return err
+}
+
+// markSent hands the seqs the target confirmed to the writer, which
+// deletes them in its next commit; the forwarder goes on meanwhile, past
+// its cursor. If the deletion fails the forwarder rewinds, so the events
+// are sent again (and deduplicated by the target) and deleted then.
+func (f *Forwarder) markSent(seqs []int64) {
+	if len(seqs) == 0 {
+		return
+	}
+	req := writeRequest{marks: seqs, marked: func(err error) {
+		if err != nil {
+			f.log.Warn("eventoutbox: marking events sent failed; they will be sent again", "err", err, "events", len(seqs))
+			f.rewind.Store(true)
+		}
+	}}
+	select {
+	case f.o.marks <- req:
+	case <-f.o.closing:
+		f.rewind.Store(true)
+	}
+}
+
+// advance moves the cursor past the rows at the front of rows that were
+// sent or refused.
+func (f *Forwarder) advance(rows []storedRow, sent []int64, refused []refusal) {
+	done := make(map[int64]bool, len(sent)+len(refused))
+	for _, s := range sent {
+		done[s] = true
+	}
+	for _, r := range refused {
+		done[r.seq] = true
+	}
+	for _, r := range rows {
+		if !done[r.seq] {
+			return
+		}
+		f.cursor = r.seq
+	}
 }

@@ -102,10 +102,13 @@ type ForwarderConfig struct {
 // the work and no event is sent by two at once (order then holds within
 // each batch, not across forwarders).
 type Forwarder struct {
-	o     *Outbox
-	cfg   ForwarderConfig
-	owner string // this forwarder's name in the SQLite lease
-	log   *slog.Logger
+	o          *Outbox
+	cfg        ForwarderConfig
+	owner      string      // this forwarder's name in the SQLite lease
+	leaseUntil time.Time   // when the lease it holds ends; zero if none
+	cursor     int64       // SQLite: the last seq sent or refused; the next batch starts after it
+	rewind     atomic.Bool // SQLite: a mark failed, start again from the oldest event
+	log        *slog.Logger
 
 	forwarded, refused, failures atomic.Uint64
 }
@@ -208,14 +211,21 @@ func (f *Forwarder) step(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	sent, refused, sendErr := f.send(ctx, c.rows)
+	toDelete := sent
+	if c.tx == nil { // SQLite: the writer deletes them with its next commit
+		f.markSent(sent)
+		toDelete = nil
+	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
-	if err := f.finish(fctx, c, sent, refused); err != nil {
+	if err := f.finish(fctx, c, toDelete, refused); err != nil {
 		c.abort()
 		// The target has these events; they will be sent again, and
 		// deduplicated there.
-		return 0, fmt.Errorf("eventoutbox: marking %d events sent in %s: %w", len(sent)+len(refused), f.o.where, err)
+		f.rewind.Store(true)
+		return 0, fmt.Errorf("eventoutbox: marking %d events sent in %s: %w", len(toDelete)+len(refused), f.o.where, err)
 	}
+	f.advance(c.rows, sent, refused)
 	f.forwarded.Add(uint64(len(sent)))
 	f.refused.Add(uint64(len(refused)))
 	for _, r := range refused {

@@ -30,10 +30,10 @@ type store struct {
 
 // stores returns SQLite and PostgreSQL; see postgresDSN.
 func stores() []store {
-	return []store{{"sqlite", openTempSQLite}, {"postgres", openTempPostgres}}
+	return []store{{"sqlite", func(t *testing.T) *Outbox { return openTempSQLite(t) }}, {"postgres", openTempPostgres}}
 }
 
-func openTempSQLite(t *testing.T) *Outbox {
+func openTempSQLite(t testing.TB) *Outbox {
 	t.Helper()
 	o, err := Open(filepath.Join(t.TempDir(), "outbox.db"))
 	require.NoError(t, err)

@@ -30,15 +30,22 @@ const openTimeout = 30 * time.Second
 // usable. Close it when done.
 type Outbox struct {
 	db    *sql.DB
+	fwd   *sql.DB // the forwarders' pool: on SQLite, synchronous=NORMAL (see openSQLite)
 	d     dialect
 	where string // the store, for errors: a path or a PostgreSQL address
 
 	writes     chan writeRequest // to the group-commit writer
+	marks      chan writeRequest // forwarders' deletions, to the same writer (SQLite)
 	closing    chan struct{}     // closed by Close
 	writerDone chan struct{}
 	closeOnce  sync.Once
 	closeErr   error
 	commits    atomic.Uint64 // group commits attempted, for tests
+
+	// writeMu serialises this process's writes to an SQLite file, so that
+	// they queue here instead of in SQLite's busy handler, which sleeps
+	// for milliseconds at a time.
+	writeMu sync.Mutex
 
 	mu     sync.Mutex
 	stored chan struct{} // closed, and replaced, after each commit of Publish
@@ -74,8 +81,26 @@ func openSQLite(path string, pragmas ...string) (*Outbox, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlock between writers
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
-	return openDB("sqlite", dsn, sqliteDialect, path)
+	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?"
+	o, err := openDB("sqlite", file+q.Encode(), sqliteDialect, path)
+	if err != nil {
+		return nil, err
+	}
+	// The forwarders' marks need no fsync of their own: a mark lost in a
+	// power cut only makes the event go out again, and the next commit of
+	// Publish (FULL) syncs the log with it. Sparing that fsync leaves the
+	// disk to Publish.
+	q.Del("_pragma")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if o.fwd, err = sql.Open("sqlite", file+q.Encode()); err != nil {
+		o.Close()
+		return nil, fmt.Errorf("%w %s: %w", ErrOpen, path, err)
+	}
+	return o, nil
 }
 
 // OpenPostgres opens the outbox in the PostgreSQL database at dsn, a URL
@@ -112,8 +137,9 @@ func openDB(driver, dsn string, d dialect, where string) (*Outbox, error) {
 		return nil, err
 	}
 	o := &Outbox{
-		db: db, d: d, where: where,
+		db: db, fwd: db, d: d, where: where,
 		writes:     make(chan writeRequest),
+		marks:      make(chan writeRequest, 16),
 		closing:    make(chan struct{}),
 		writerDone: make(chan struct{}),
 		stored:     make(chan struct{}),
@@ -135,6 +161,9 @@ func (o *Outbox) Close() error {
 	o.closeOnce.Do(func() {
 		close(o.closing)
 		<-o.writerDone
+		if o.fwd != o.db {
+			o.fwd.Close()
+		}
 		o.closeErr = o.db.Close()
 	})
 	return o.closeErr
@@ -148,6 +177,16 @@ func (o *Outbox) Pending(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("eventoutbox: counting pending events in %s: %w", o.where, err)
 	}
 	return n, nil
+}
+
+// lockWrites takes the SQLite write lock of this process; it returns the
+// function that releases it. On PostgreSQL it does nothing.
+func (o *Outbox) lockWrites() (unlock func()) {
+	if o.d.skipLocked {
+		return func() {}
+	}
+	o.writeMu.Lock()
+	return o.writeMu.Unlock
 }
 
 // storedSignal returns a channel closed at the next commit of Publish.

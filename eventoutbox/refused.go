@@ -65,11 +65,20 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
+	n, err := o.requeue(ctx, ids)
+	if n > 0 {
+		o.signalStored()
+	}
+	return n, err
+}
+
+func (o *Outbox) requeue(ctx context.Context, ids []string) (int, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
 	in := "(?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	defer o.lockWrites()()
 	tx, err := o.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("eventoutbox: requeueing in %s: %w", o.where, err)
@@ -89,9 +98,6 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("eventoutbox: requeueing in %s: %w", o.where, err)
-	}
-	if n > 0 {
-		o.signalStored()
 	}
 	return int(n), nil
 }
