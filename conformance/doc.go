@@ -1,6 +1,7 @@
 // Package conformance tests github.com/algoryn/events against real peers:
-// the CloudEvents Go SDK (format, HTTP binding in both modes) and a JSON
-// Schema validator (santhosh-tekuri/jsonschema). It is a separate module
+// the CloudEvents Go SDK (format, HTTP binding in both modes), a JSON
+// Schema validator (santhosh-tekuri/jsonschema) and the Standard Webhooks
+// reference Go library (signatures, both ways). It is a separate module
 // so that these heavy dependencies never reach users of the events
 // module; nothing imports it. Run its tests from this directory:
 //

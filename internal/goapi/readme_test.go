@@ -23,7 +23,8 @@ var readmeBlocks = []struct {
 	{"e, err := events.New(events.SourcePulse, events.RunCompletedPayload{", "ctx context.Context, publisher events.Publisher"},
 	{"r := events.NewRouter()", "ctx context.Context, e events.Event"},
 	{"b, err := events.ToCloudEvent(e) // structured JSON, validated", "e events.Event"},
-	{"// Receive: any events.Handler, e.g. an events.Router.", "ctx context.Context, e events.Event, mux *http.ServeMux, router *events.Router"},
+	{"// Receive: any events.Handler, e.g. an events.Router; only signed events get in.", "ctx context.Context, e events.Event, mux *http.ServeMux, router *events.Router"},
+	{"srv := &http.Server{", "mux *http.ServeMux"},
 	{"s, ok := events.Schema(events.EventTypeRunCompleted) // ok is false for an unknown type", ""},
 	{"srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: \"/var/lib/algoryn/nats\"})", "ctx context.Context"},
 }
