@@ -39,6 +39,7 @@ type config struct {
 	storeDir string
 	timeout  time.Duration
 	poison   bool
+	outbox   bool
 	log      *slog.Logger
 }
 
@@ -213,47 +214,73 @@ func (l *ledger) delivered() (n int) {
 	return n
 }
 
-// connectBroker starts the embedded server or connects to url.
-func connectBroker(cfg config, out *printer) (nc *nats.Conn, cleanup func(), err error) {
+// embedded is the embedded server, which --outbox stops and starts
+// again on the same port and store.
+type embedded struct {
+	srv  *eventnats.Embedded
+	dir  string
+	port int
+}
+
+func (e *embedded) stop() {
+	if e.srv != nil {
+		e.srv.Shutdown()
+		e.srv = nil
+	}
+}
+
+func (e *embedded) start() error {
+	srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: e.dir, Port: e.port})
+	if err != nil {
+		return err
+	}
+	e.srv, e.port = srv, srv.Port()
+	return nil
+}
+
+// connectBroker starts the embedded server or connects to url. emb is
+// nil with --nats.
+func connectBroker(cfg config, out *printer) (nc *nats.Conn, emb *embedded, cleanup func(), err error) {
 	cleanup = func() {}
 	url := cfg.natsURL
 	if url == "" {
 		dir := cfg.storeDir
 		if dir == "" {
 			if dir, err = os.MkdirTemp("", "eventflow-"); err != nil {
-				return nil, cleanup, fmt.Errorf("eventflow: store directory: %w", err)
+				return nil, nil, cleanup, fmt.Errorf("eventflow: store directory: %w", err)
 			}
 			cleanup = func() { os.RemoveAll(dir) }
 		}
-		srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: dir})
-		if err != nil {
+		emb = &embedded{dir: dir}
+		if err := emb.start(); err != nil {
 			cleanup()
-			return nil, func() {}, err
+			return nil, nil, func() {}, err
 		}
 		rm := cleanup
-		cleanup = func() { srv.Shutdown(); rm() }
-		url = srv.URL()
+		cleanup = func() { emb.stop(); rm() }
+		url = emb.srv.URL()
 		out.line("eventflow: embedded NATS JetStream at %s (store %s)", url, dir)
 	} else {
 		out.line("eventflow: NATS at %s", url)
 	}
 	nc, err = nats.Connect(url, nats.Name("eventflow"), nats.Timeout(3*time.Second), nats.ReconnectWait(100*time.Millisecond),
+		nats.MaxReconnects(-1),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 			cfg.log.Warn("eventflow: NATS connection error", "err", err)
 		}))
 	if err != nil {
 		cleanup()
-		return nil, func() {}, fmt.Errorf("eventflow: connect to %s: %w", url, err)
+		return nil, nil, func() {}, fmt.Errorf("eventflow: connect to %s: %w", url, err)
 	}
 	rm := cleanup
-	return nc, func() { nc.Close(); rm() }, nil
+	return nc, emb, func() { nc.Close(); rm() }, nil
 }
 
 // flow runs the whole thing and returns the exit code.
 func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	out := &printer{w: stdout}
 	start := time.Now()
-	nc, cleanup, err := connectBroker(cfg, out)
+	nc, emb, cleanup, err := connectBroker(cfg, out)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -282,12 +309,24 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	}
 
 	led := &ledger{got: map[string]map[string]int{}, alerts: map[string]string{}}
+	// The tools publish to the broker, or with --outbox to the outbox,
+	// which a forwarder empties into the broker.
+	var target events.Publisher = pub
+	var ob *outboxFlow
+	if cfg.outbox {
+		if ob, err = startOutbox(ctx, cfg, emb, pub, out); err != nil {
+			return setupFailed(err)
+		}
+		defer ob.close()
+		target = ob.outbox
+	}
 	// publish publishes e and prints it as published only if the broker
-	// acknowledged it, so the output agrees with the summary. failed says
-	// what a failure means for this caller.
+	// (or, with --outbox, the outbox) acknowledged it, so the output
+	// agrees with the summary. failed says what a failure means for this
+	// caller.
 	publish := func(tool string, e events.Event, text, failed string) error {
 		s := out.publishing()
-		if err := pub.Publish(ctx, e); err != nil {
+		if err := target.Publish(ctx, e); err != nil {
 			out.unpublished(s, tool, e, failed, err)
 			return err
 		}
@@ -340,7 +379,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		}()
 	}
 
-	produceErr := produce(ctx, cfg, js, publish, out)
+	produceErr := produce(ctx, cfg, js, publish, out, ob)
 	if produceErr != nil {
 		fmt.Fprintln(stderr, produceErr)
 	}
@@ -372,6 +411,9 @@ wait:
 	wg.Wait()
 
 	lost, unalerted := led.missing()
+	if ob != nil {
+		ob.summary(ctx, len(led.published))
+	}
 	var st eventnats.ConsumerStats
 	for _, c := range consumers {
 		s := c.Stats()
@@ -394,7 +436,9 @@ wait:
 
 // produce publishes the ecosystem's events in order, stopping at the
 // first that is not published.
-func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish publishFunc, out *printer) error {
+// With --outbox (ob not nil) it stops the broker after the second event
+// and starts it again after the fourth.
+func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish publishFunc, out *printer, ob *outboxFlow) error {
 	step := func(tool string, p events.Payload, text string) error {
 		e, err := events.New(tool, p)
 		if err != nil {
@@ -419,7 +463,17 @@ func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish pu
 		{events.SourceRelay, events.ThresholdViolatedPayload{Service: "checkout", Source: events.SourceRelay, Description: "error_rate < 0.01", Actual: 0.026, Limit: 0.01}, "checkout error rate 2.6% > 1%"},
 		{events.SourceDeploy, events.ServiceDeregisteredPayload(backend), "checkout backend 10.0.0.7:8080 is going away"},
 	}
-	for _, s := range steps {
+	for i, s := range steps {
+		if ob != nil && i == 2 {
+			if err := ob.brokerDown(ctx); err != nil {
+				return err
+			}
+		}
+		if ob != nil && i == 4 {
+			if err := ob.brokerUp(ctx); err != nil {
+				return err
+			}
+		}
 		if err := step(s.tool, s.p, s.text); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@
 //
 //	go run -C eventnats ./cmd/eventflow            # embedded server in a temp dir
 //	go run -C eventnats ./cmd/eventflow --nats nats://host:4222
+//	go run -C eventnats ./cmd/eventflow --outbox   # a broker outage in the middle
 //
 // Deploy registers a backend, Pulse completes a run and reports a threshold
 // violation, Relay reports another, Deploy deregisters the backend. Relay
@@ -32,6 +33,9 @@
 //	--store DIR    store directory of the embedded server (default: a temp dir, removed); not with --nats
 //	--timeout D    give up after D, which must be positive (default 20s)
 //	--poison       also publish one malformed message, to show dead-lettering
+//	--outbox       publish through an eventoutbox (SQLite, in the store directory) and stop
+//	               the embedded broker after the second event, start it again after the
+//	               fourth: every event still arrives; not with --nats
 //	--verbose      log retries and dead letters (log/slog to stderr)
 package main
 
@@ -58,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.storeDir, "store", "", "store `dir`ectory of the embedded server (default: a temp dir, removed at exit); not with --nats")
 	fs.DurationVar(&cfg.timeout, "timeout", 20*time.Second, "give up after this long (positive)")
 	fs.BoolVar(&cfg.poison, "poison", false, "also publish one malformed message, to show dead-lettering")
+	fs.BoolVar(&cfg.outbox, "outbox", false, "publish through an outbox and stop the embedded broker in the middle of the flow; not with --nats")
 	verbose := fs.Bool("verbose", false, "log retries and dead letters to stderr")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -87,6 +92,8 @@ func (c config) check() string {
 		return fmt.Sprintf("--timeout must be positive, got %s", c.timeout)
 	case c.storeDir != "" && c.natsURL != "":
 		return "--store is for the embedded server and cannot be used with --nats"
+	case c.outbox && c.natsURL != "":
+		return "--outbox stops and restarts the embedded server and cannot be used with --nats"
 	}
 	return ""
 }

@@ -26,6 +26,23 @@ func TestEventflow(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(s, "pager     ← alert.fired"), s)
 }
 
+// TestEventflowOutbox: with --outbox the broker is down while two
+// violations are published; they wait in the outbox and every event
+// still reaches every consumer.
+func TestEventflowOutbox(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"--store", t.TempDir(), "--outbox"}, &out, &errOut)
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", &out, &errOut)
+	s := out.String()
+	down := strings.Index(s, "eventflow: broker stopped")
+	up := strings.Index(s, "eventflow: broker started again; 2 events waited in the outbox")
+	require.True(t, down >= 0 && up > down, s)
+	assert.Equal(t, 2, strings.Count(s[down:up], "→ threshold.violated"), "both violations stored while the broker was down:\n%s", s)
+	assert.Contains(t, s, "outbox: forwarded 7, refused 0, pending 0")
+	assert.Contains(t, s, "summary: published 7, delivered 11 (relay 2, beacon 2, dashboard 7), retried 0, dead-lettered 0, lost 0, violations without alert 0")
+	assert.Contains(t, s, "ok: every event reached every consumer")
+}
+
 func TestEventflowPoison(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run([]string{"--store", t.TempDir(), "--poison"}, &out, &errOut)
@@ -57,6 +74,7 @@ func TestEventflowBadFlagValues(t *testing.T) {
 		{[]string{"--timeout", "0"}, "eventflow: --timeout must be positive, got 0s\n"},
 		{[]string{"--timeout", "-1s"}, "eventflow: --timeout must be positive, got -1s\n"},
 		{[]string{"--nats", "nats://127.0.0.1:1", "--store", t.TempDir()}, "eventflow: --store is for the embedded server and cannot be used with --nats\n"},
+		{[]string{"--nats", "nats://127.0.0.1:1", "--outbox"}, "eventflow: --outbox stops and restarts the embedded server and cannot be used with --nats\n"},
 	} {
 		var out, errOut bytes.Buffer
 		assert.Equal(t, 2, run(tc.args, &out, &errOut), "%q", tc.args)
