@@ -43,7 +43,11 @@ if [ -z "$bin" ]; then
 	[ -n "$bin" ] || { echo "postgres.sh: postgresql installed but no initdb found" >&2; exit 1; }
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/eventoutbox-pg.XXXXXX")
+# As root the server runs as "postgres", which must reach the directory:
+# /tmp, whatever TMPDIR says.
+base=${TMPDIR:-/tmp}
+[ "$(id -u)" -eq 0 ] && base=/tmp
+dir=$(mktemp -d "$base/eventoutbox-pg.XXXXXX")
 as_owner() { "$@"; }
 if [ "$(id -u)" -eq 0 ]; then
 	chown postgres: "$dir"
