@@ -63,8 +63,9 @@ func (c DeadLettersConfig) withDefaults() (DeadLettersConfig, error) {
 // DeadLetters lists, inspects, replays and purges the dead letters of
 // the event streams: the tool of the person on call. It reads the
 // dead-letter stream through short-lived ephemeral consumers that
-// acknowledge nothing, and direct requests, so it never disturbs the
-// durable consumers of events. It is safe for concurrent use.
+// acknowledge nothing, and gets and deletes messages by sequence, so it
+// never disturbs the durable consumers of events. It is safe for
+// concurrent use.
 //
 // # Replays
 //
