@@ -238,6 +238,50 @@ func TestBrokerSession(t *testing.T) {
 	}
 	b.run(t, "broker-dlq-ls-empty", nil, "dlq", "ls")
 	b.run(t, "broker-dlq-replay-gone", nil, "dlq", "replay", "1")
+	tailSkipsReplays(t, b)
+}
+
+// tailSkipsReplays checks that tail shows events, not the replay the
+// stream also holds now: after one more event, the first four tailed are
+// the three published and that one, each once.
+func tailSkipsReplays(t *testing.T, b testBroker) {
+	t.Helper()
+	pub, err := eventnats.NewPublisher(b.js, eventnats.PublisherConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker, err := events.New(events.SourceDeploy, events.ServiceDeregisteredPayload{Name: "checkout", Address: "10.0.0.7:8080"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Publish(context.Background(), marker); err != nil {
+		t.Fatal(err)
+	}
+	if st := readStats(t, b.js); st.Messages != 5 {
+		t.Fatalf("the event stream holds %d messages, want 5: three events, the replay and the marker", st.Messages)
+	}
+	r := b.run(t, "", nil, "tail", "--all", "--count", "4", "--format", "json")
+	if r.code != 0 || r.stderr != "" {
+		t.Errorf("tail --all --count 4: exit %d, stderr %q; want 0 and nothing", r.code, r.stderr)
+	}
+	var ids []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var e events.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("tail printed %q: %v", line, err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if len(ids) != 4 || ids[3] != marker.ID {
+		t.Errorf("tail --all --count 4 showed %v; want the three published events, then %s", ids, marker.ID)
+	}
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			if ids[i] == ids[j] {
+				t.Errorf("tail showed %s twice: the replay is not a new event", ids[i])
+			}
+		}
+	}
 }
 
 // TestBrokerPurge purges a dead letter published by hand, as another tool

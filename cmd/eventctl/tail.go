@@ -76,6 +76,14 @@ Exit status: 0 stopped, 2 usage error or the broker failed.`,
 				}
 				cfg.FilterSubjects = append(cfg.FilterSubjects, subj)
 			}
+			if len(cfg.FilterSubjects) == 0 {
+				// Events only: the stream also holds replays addressed
+				// to one consumer, which are not new events.
+				if err := eventnats.ValidatePrefix(bf.prefix); err != nil {
+					return usagef(cmd.CommandPath(), "--prefix %q cannot be a subject prefix", bf.prefix)
+				}
+				cfg.FilterSubjects = []string{bf.prefix + ".>"}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			return runTail(ctx, a, &bf, cfg, service, count, format)
