@@ -23,6 +23,7 @@ var baselines = []struct {
 	{".", "github.com/algoryn/events", "api/events.txt"},
 	{".", "github.com/algoryn/events/eventhttp", "api/eventhttp.txt"},
 	{"eventnats", "github.com/algoryn/events/eventnats", "api/eventnats.txt"},
+	{"eventoutbox", "github.com/algoryn/events/eventoutbox", "api/eventoutbox.txt"},
 }
 
 // TestAPIBaseline fails when a public package's exported API differs from
