@@ -25,25 +25,29 @@ var readmeBlocks = []struct {
 	{"b, err := events.ToCloudEvent(e) // structured JSON, validated", "e events.Event"},
 	{"// Receive: any events.Handler, e.g. an events.Router; only signed events get in.", "ctx context.Context, e events.Event, mux *http.ServeMux, router *events.Router"},
 	{"srv := &http.Server{", "mux *http.ServeMux"},
+	{"dls, err := eventnats.NewDeadLetters(js, eventnats.DeadLettersConfig{}) // zero value: default streams", "ctx context.Context, js jetstream.JetStream"},
+	{"ob, err := eventoutbox.Open(\"/var/lib/deploy/outbox.db\") // SQLite, one file, no server", "ctx context.Context, tx *sql.Tx, e events.Event, natsPublisher events.Publisher"},
 	{"s, ok := events.Schema(events.EventTypeRunCompleted) // ok is false for an unknown type", ""},
 	{"srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: \"/var/lib/algoryn/nats\"})", "ctx context.Context"},
 }
 
 // readmeImports are the packages a README block may use, by name.
 var readmeImports = map[string]string{
-	"context":   "context",
-	"errors":    "errors",
-	"fmt":       "fmt",
-	"http":      "net/http",
-	"log":       "log",
-	"slog":      "log/slog",
-	"os":        "os",
-	"time":      "time",
-	"events":    "github.com/algoryn/events",
-	"eventhttp": "github.com/algoryn/events/eventhttp",
-	"eventnats": "github.com/algoryn/events/eventnats",
-	"nats":      "github.com/nats-io/nats.go",
-	"jetstream": "github.com/nats-io/nats.go/jetstream",
+	"context":     "context",
+	"sql":         "database/sql",
+	"errors":      "errors",
+	"fmt":         "fmt",
+	"http":        "net/http",
+	"log":         "log",
+	"slog":        "log/slog",
+	"os":          "os",
+	"time":        "time",
+	"events":      "github.com/algoryn/events",
+	"eventhttp":   "github.com/algoryn/events/eventhttp",
+	"eventnats":   "github.com/algoryn/events/eventnats",
+	"eventoutbox": "github.com/algoryn/events/eventoutbox",
+	"nats":        "github.com/nats-io/nats.go",
+	"jetstream":   "github.com/nats-io/nats.go/jetstream",
 }
 
 // TestReadmeGoBlocksCompile type-checks every ```go block of README.md as
