@@ -239,6 +239,48 @@ func TestBrokerSession(t *testing.T) {
 	b.run(t, "broker-dlq-ls-empty", nil, "dlq", "ls")
 	b.run(t, "broker-dlq-replay-gone", nil, "dlq", "replay", "1")
 	tailSkipsReplays(t, b)
+	tailSinceAndService(t, b)
+}
+
+// tailSinceAndService checks the two filters that pick what tail starts
+// with and shows: --since starts in the past (by default tail shows only
+// new events), and --service keeps the events about one service.
+func tailSinceAndService(t *testing.T, b testBroker) {
+	t.Helper()
+	pub, err := eventnats.NewPublisher(b.js, eventnats.PublisherConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	search, err := events.New(events.SourceDeploy, events.ServiceRegisteredPayload{Name: "search", Address: "10.0.0.9:8080"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Publish(context.Background(), search); err != nil {
+		t.Fatal(err)
+	}
+	tailed := func(args ...string) []events.Event {
+		t.Helper()
+		r := b.run(t, "", nil, append([]string{"tail", "--format", "json"}, args...)...)
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("tail %v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		var out []events.Event
+		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var e events.Event
+			if err := json.Unmarshal([]byte(line), &e); err != nil {
+				t.Fatalf("tail %v printed %q: %v", args, line, err)
+			}
+			out = append(out, e)
+		}
+		return out
+	}
+	if got := tailed("--since", "10m", "--count", "1"); got[0].ID != "0196a1b2-0000-7000-8000-0000000000a1" {
+		t.Errorf("tail --since 10m started with %s, want the first event published", got[0].ID)
+	}
+	got := tailed("--all", "--service", "search", "--count", "1")
+	if got[0].ID != search.ID {
+		t.Errorf("tail --service search showed %s (%s), want %s", got[0].ID, got[0].Subject(), search.ID)
+	}
 }
 
 // tailSkipsReplays checks that tail shows events, not the replay the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // update rewrites the golden files from what the binary does now.
@@ -51,6 +53,9 @@ type result struct {
 	stdout, stderr string
 }
 
+// runTimeout bounds one run of eventctl in the tests.
+const runTimeout = 30 * time.Second
+
 // runBinary runs eventctl with args in dir, stdin from the file stdin
 // (none when ""), and env added to the environment.
 func runBinary(t *testing.T, dir, stdin string, env []string, args ...string) result {
@@ -59,7 +64,11 @@ func runBinary(t *testing.T, dir, stdin string, env []string, args ...string) re
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, args...)
+	// A command that waits for something that never comes (tail with too
+	// high a --count, say) fails the test instead of hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NATS_URL=")
 	cmd.Env = append(cmd.Env, env...)
@@ -74,6 +83,9 @@ func runBinary(t *testing.T, dir, stdin string, env []string, args ...string) re
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("eventctl %v did not finish within %s; stdout:\n%s\nstderr:\n%s", args, runTimeout, out.String(), errOut.String())
+	}
 	code := 0
 	var exit *exec.ExitError
 	switch {
