@@ -78,7 +78,7 @@
 // The timestamp bounds how long a captured request can be replayed;
 // [WithReplayProtection] closes that window too: the handler remembers
 // the IDs it accepted until their timestamp leaves the tolerance window,
-// [DefaultReplayMemory] of them at most (some 14 MB), and answers a
+// [DefaultReplayMemory] of them at most (some 8.5 MB), and answers a
 // second delivery of one with 204 without calling its events.Handler, so
 // a replay cannot run the work again and a Publisher's retry after a lost
 // answer is harmless. When the memory is full, it forgets the ID accepted

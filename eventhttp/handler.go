@@ -144,10 +144,11 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problemFor(http.StatusMethodNotAllowed, errors.New("eventhttp: method "+r.Method+" not allowed; send events with POST")))
 		return
 	}
+	now := s.now() // one reading: the timestamp check and the replay memory agree
 	var sr signedRequest
 	if s.keys != nil {
 		var err error
-		if sr, err = checkSignatureHeaders(r.Header, s.now(), s.tolerance); err != nil {
+		if sr, err = checkSignatureHeaders(r.Header, now, s.tolerance); err != nil {
 			s.unauthorized(w, err)
 			return
 		}
@@ -187,7 +188,7 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.replay != nil {
-		verdict, seq := s.replay.begin(e.ID, sr.unix, s.now().Unix())
+		verdict, seq := s.replay.begin(e.ID, sr.unix, now.Unix())
 		switch verdict {
 		case replayDone:
 			w.WriteHeader(http.StatusNoContent)

@@ -1,15 +1,16 @@
 package eventhttp
 
 import (
+	"container/heap"
 	"strings"
 	"sync"
 	"time"
 )
 
 // DefaultReplayMemory is the number of event IDs that
-// [WithReplayProtection] remembers unless told otherwise: at about 140
+// [WithReplayProtection] remembers unless told otherwise: at about 85
 // bytes an ID (a UUID; TestReplayMemoryBytesPerID measures it), some
-// 14 MB at most. It holds 5 minutes of 330 events/s; a busier receiver
+// 8.5 MB at most. It holds 5 minutes of 330 events/s; a busier receiver
 // still lets no replay through, but asks more senders to sign again.
 const DefaultReplayMemory = 100_000
 
@@ -35,43 +36,46 @@ const (
 // replayMemory remembers the IDs of the signed requests a handler
 // accepted, until their timestamp leaves the tolerance window, after
 // which the timestamp check refuses a replay by itself. It holds at most
-// size IDs: when full, it forgets the ID accepted first and raises a
+// size IDs: when full, it forgets the ID signed earliest and raises a
 // floor to its timestamp, below which every request is refused as a
 // possible replay (with 503, so an honest sender retries, signing anew).
-// So no replay gets through however full the memory, and memory stays
-// bounded; a memory that fills within the tolerance window only makes
-// requests older than the forgotten ones take one more attempt.
+// Forgetting the earliest keeps the floor as low as it can be, so a
+// sender whose clock runs ahead cannot push it over the honest senders'
+// requests. So no replay gets through however full the memory, and
+// memory stays bounded; a memory that fills within the tolerance window
+// only makes requests older than the forgotten ones take one more
+// attempt.
+//
+// The memory keeps its own clock, the latest time it was given: an ID is
+// forgotten once its timestamp is older than that clock allows, so a
+// request signed that long ago is refused as forgotten too, whenever its
+// own time was read (a body sent slowly, a request that waited for the
+// lock).
 type replayMemory struct {
 	mu        sync.Mutex
 	tolerance int64 // seconds
 	size      int
-	byID      map[string]replayEntry
-	queue     []replaySlot // ring, in the order of acceptance
-	head, n   int
-	floor     int64 // requests with a timestamp ≤ floor are refused
+	byID      map[string]*replayEntry
+	bySigned  replayHeap // earliest timestamp first
+	floor     int64      // requests with a timestamp ≤ floor are refused
+	latest    int64      // the latest time begin was given
 	seq       uint64
 }
 
 // replayEntry is what the memory knows of an ID.
 type replayEntry struct {
-	unix int64  // the latest signed timestamp accepted for the ID
-	seq  uint64 // of the slot that holds the ID
-	done bool   // handled successfully
-}
-
-// replaySlot is the place of an ID in the order of acceptance; a slot
-// whose seq is not its ID's entry's (the ID failed and was forgotten, or
-// taken again) is skipped.
-type replaySlot struct {
-	id  string
-	seq uint64
+	id    string
+	unix  int64  // the latest signed timestamp accepted for the ID
+	seq   uint64 // tells this acceptance from an earlier one of the ID
+	done  bool   // handled successfully
+	index int    // in bySigned
 }
 
 func newReplayMemory(size int, tolerance time.Duration) *replayMemory {
 	return &replayMemory{
 		tolerance: int64((tolerance + time.Second - 1) / time.Second),
 		size:      size,
-		byID:      make(map[string]replayEntry),
+		byID:      make(map[string]*replayEntry),
 	}
 }
 
@@ -81,27 +85,30 @@ func newReplayMemory(size int, tolerance time.Duration) *replayMemory {
 func (m *replayMemory) begin(id string, unix, now int64) (replayVerdict, uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.expire(now)
+	m.latest = max(m.latest, now)
+	m.expire()
 	if e, ok := m.byID[id]; ok {
 		if !e.done {
 			return replayBusy, 0
 		}
 		if unix > e.unix { // a retry, signed anew: remember its later timestamp
 			e.unix = unix
-			m.byID[id] = e
+			heap.Fix(&m.bySigned, e.index)
 		}
 		return replayDone, 0
 	}
-	if unix <= m.floor {
+	if unix <= m.floor || m.expired(unix) {
 		return replayForgotten, 0
 	}
-	for m.n == m.size {
-		m.forgetOldest(true)
+	for len(m.bySigned) >= m.size {
+		e := heap.Pop(&m.bySigned).(*replayEntry)
+		delete(m.byID, e.id)
+		m.floor = max(m.floor, e.unix)
 	}
 	m.seq++
-	id = strings.Clone(id) // not the request's memory, which it may share
-	m.push(replaySlot{id: id, seq: m.seq})
-	m.byID[id] = replayEntry{unix: unix, seq: m.seq}
+	e := &replayEntry{id: strings.Clone(id), unix: unix, seq: m.seq} // not the request's memory
+	heap.Push(&m.bySigned, e)
+	m.byID[e.id] = e
 	return replayNew, m.seq
 }
 
@@ -117,52 +124,51 @@ func (m *replayMemory) finish(id string, seq uint64, ok bool) {
 	}
 	if ok {
 		e.done = true
-		m.byID[id] = e
 		return
 	}
+	heap.Remove(&m.bySigned, e.index)
 	delete(m.byID, id)
 }
 
-// expire forgets the IDs, in the order of acceptance, whose timestamp
-// has left the tolerance window, so that a replay is refused by the
-// timestamp check anyway.
-func (m *replayMemory) expire(now int64) {
-	for m.n > 0 {
-		s := m.queue[m.head]
-		if e, ok := m.byID[s.id]; ok && e.seq == s.seq && e.unix+m.tolerance >= now {
-			return
-		}
-		m.forgetOldest(false)
+// expired reports whether a request signed at unix is out of the
+// tolerance window by the memory's clock.
+func (m *replayMemory) expired(unix int64) bool {
+	return unix+m.tolerance < m.latest
+}
+
+// expire forgets the IDs whose timestamp has left the tolerance window:
+// a replay of them is refused as expired.
+func (m *replayMemory) expire() {
+	for len(m.bySigned) > 0 && m.expired(m.bySigned[0].unix) {
+		e := heap.Pop(&m.bySigned).(*replayEntry)
+		delete(m.byID, e.id)
 	}
 }
 
-// forgetOldest drops the first slot of the queue; if full, the memory is
-// forgetting an ID whose requests could still be replayed, so the floor
-// rises to its timestamp.
-func (m *replayMemory) forgetOldest(full bool) {
-	s := m.queue[m.head]
-	m.queue[m.head] = replaySlot{}
-	m.head = (m.head + 1) % len(m.queue)
-	m.n--
-	e, ok := m.byID[s.id]
-	if !ok || e.seq != s.seq {
-		return
-	}
-	delete(m.byID, s.id)
-	if full && e.unix > m.floor {
-		m.floor = e.unix
-	}
-}
+// replayHeap orders entries by signed timestamp, then acceptance
+// (container/heap).
+type replayHeap []*replayEntry
 
-// push appends a slot to the ring, growing it up to size.
-func (m *replayMemory) push(s replaySlot) {
-	if m.n == len(m.queue) {
-		grown := make([]replaySlot, min(max(2*len(m.queue), 64), m.size))
-		for i := 0; i < m.n; i++ {
-			grown[i] = m.queue[(m.head+i)%len(m.queue)]
-		}
-		m.queue, m.head = grown, 0
+func (h replayHeap) Len() int { return len(h) }
+func (h replayHeap) Less(i, j int) bool {
+	if h[i].unix != h[j].unix {
+		return h[i].unix < h[j].unix
 	}
-	m.queue[(m.head+m.n)%len(m.queue)] = s
-	m.n++
+	return h[i].seq < h[j].seq
+}
+func (h replayHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *replayHeap) Push(x any) {
+	e := x.(*replayEntry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *replayHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return e
 }

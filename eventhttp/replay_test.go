@@ -44,25 +44,28 @@ func TestReplayMemory(t *testing.T) {
 		t.Errorf("b after a failure: %v, want new", v)
 	}
 
-	// Full (a, the failed b's slot, b again): c forgets a, the oldest,
-	// whose latest timestamp (now+5) becomes the floor.
+	// Full (a at now+5, b at now+1, c at now+6): d forgets b, signed
+	// earliest, whose timestamp becomes the floor.
 	if v, _ := begin("c", now+6); v != replayNew {
 		t.Fatalf("c: %v", v)
 	}
-	if v, _ := begin("d", now+7); v != replayNew { // drops the stale slot of b's failure
+	if v, _ := begin("d", now+7); v != replayNew {
 		t.Fatalf("d: %v", v)
 	}
-	if m.floor != now+5 {
-		t.Errorf("floor %d, want %d", m.floor, now+5)
+	if m.floor != now+1 {
+		t.Errorf("floor %d, want %d", m.floor, now+1)
 	}
-	if v, _ := begin("a", now); v != replayForgotten {
-		t.Errorf("a replayed after being forgotten: %v, want forgotten", v)
+	if v, _ := begin("b", now+1); v != replayForgotten {
+		t.Errorf("b replayed after being forgotten: %v, want forgotten", v)
 	}
-	if v, _ := begin("e", now+5); v != replayForgotten {
+	if v, _ := begin("a", now); v != replayDone {
+		t.Errorf("a, still remembered: %v, want done", v)
+	}
+	if v, _ := begin("e", now+1); v != replayForgotten {
 		t.Errorf("e signed at the floor: %v, want forgotten", v)
 	}
-	if m.n > m.size || len(m.byID) > m.size {
-		t.Errorf("%d slots, %d IDs; at most %d", m.n, len(m.byID), m.size)
+	if len(m.bySigned) > m.size || len(m.byID) > m.size {
+		t.Errorf("%d entries, %d IDs; at most %d", len(m.bySigned), len(m.byID), m.size)
 	}
 
 	// Past the tolerance window, IDs expire: a replay of them is refused
@@ -73,6 +76,51 @@ func TestReplayMemory(t *testing.T) {
 	}
 	if len(m.byID) != 1 {
 		t.Errorf("%d IDs remembered after the window, want 1 (f)", len(m.byID))
+	}
+}
+
+// A replay whose own time was read before the memory forgot its ID (its
+// headers arrived in time, its body slowly; or another request moved
+// the memory's clock first) is refused, not taken for a new ID.
+func TestReplayMemoryRefusesWhatItMayHaveForgotten(t *testing.T) {
+	const tol = 300
+	m := newReplayMemory(10, tol*time.Second)
+	signed := int64(1_000_000)
+	v, seq := m.begin("a", signed, signed)
+	if v != replayNew {
+		t.Fatalf("a: %v", v)
+	}
+	m.finish("a", seq, true)
+	if v, _ := m.begin("z", signed+tol+1, signed+tol+1); v != replayNew { // forgets a
+		t.Fatalf("z: %v", v)
+	}
+	if v, _ := m.begin("a", signed, signed+tol); v != replayForgotten {
+		t.Errorf("a replayed with a time read within the window, after a was forgotten: %v, want forgotten", v)
+	}
+}
+
+// A sender whose clock runs ahead cannot make the memory refuse honest
+// senders: when full, the memory forgets the ID signed earliest, not the
+// one accepted first.
+func TestReplayMemoryFutureSignatures(t *testing.T) {
+	const tol = 300
+	m := newReplayMemory(2, tol*time.Second)
+	now := int64(1_000_000)
+	for _, r := range []struct {
+		id   string
+		unix int64
+	}{{"ahead", now + 240}, {"x1", now}, {"x2", now}} {
+		v, seq := m.begin(r.id, r.unix, now)
+		if v != replayNew {
+			t.Fatalf("%s: %v", r.id, v)
+		}
+		m.finish(r.id, seq, true)
+	}
+	if v, _ := m.begin("honest", now+60, now+60); v != replayNew {
+		t.Errorf("an honest request a minute later: %v (floor %d), want new", v, m.floor-now)
+	}
+	if v, _ := m.begin("ahead", now+240, now+60); v != replayDone {
+		t.Errorf("ahead replayed: %v, want done", v)
 	}
 }
 
@@ -107,8 +155,8 @@ func TestReplayMemoryNeverForgetsSilently(t *testing.T) {
 			}
 		}
 	}
-	if m.n > m.size || len(m.byID) > m.size {
-		t.Errorf("%d slots, %d IDs; at most %d", m.n, len(m.byID), m.size)
+	if len(m.bySigned) > m.size || len(m.byID) > m.size {
+		t.Errorf("%d entries, %d IDs; at most %d", len(m.bySigned), len(m.byID), m.size)
 	}
 }
 
@@ -132,8 +180,8 @@ func TestReplayMemoryBytesPerID(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	per := float64(after.HeapAlloc-before.HeapAlloc) / n
 	t.Logf("%.0f bytes per ID", per)
-	if per > 200 {
-		t.Errorf("%.0f bytes per ID, more than the 140 or so DefaultReplayMemory's doc says", per)
+	if per > 120 {
+		t.Errorf("%.0f bytes per ID, more than the 85 or so DefaultReplayMemory's doc says", per)
 	}
 	runtime.KeepAlive(m)
 }
