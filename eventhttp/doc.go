@@ -81,8 +81,8 @@
 // [DefaultReplayMemory] of them at most (some 8.5 MB), and answers a
 // second delivery of one with 204 without calling its events.Handler, so
 // a replay cannot run the work again and a Publisher's retry after a lost
-// answer is harmless. When the memory is full, it forgets the ID accepted
-// first and answers 503 to any request signed no later than it (an
+// answer is harmless. When the memory is full, it forgets the ID signed
+// earliest and answers 503 to any request signed no later than it (an
 // honest sender's retry, signed anew, gets through), so it never lets a
 // replay through. The memory is per handler: replicas behind a load
 // balancer each keep their own.
