@@ -44,6 +44,9 @@ const (
 // so that any event it publishes can be dead-lettered whole.
 const DeadLetterHeadroom = 4096
 
+// unknownType files a dead letter whose subject tells no event type.
+const unknownType = "unknown"
+
 // maxReasonLen caps the reason header; handler errors can be long.
 const maxReasonLen = 1024
 
@@ -54,7 +57,7 @@ const maxReasonLen = 1024
 func DeadLetterSubject(prefix, dlqPrefix, subject string) string {
 	t := typeFromSubject(prefix, subject)
 	if t == "" {
-		t = "unknown"
+		t = unknownType
 	}
 	return dlqPrefix + "." + t
 }
@@ -65,7 +68,7 @@ func DeadLetterSubject(prefix, dlqPrefix, subject string) string {
 func (c *Consumer) deadLetterSubject(subject string) string {
 	t := c.subjectType(subject)
 	if t == "" {
-		t = "unknown"
+		t = unknownType
 	}
 	return c.cfg.DeadLetterPrefix + "." + t
 }

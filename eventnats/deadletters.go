@@ -185,11 +185,27 @@ func (d DeadLetter) Event() (events.Event, error) {
 		return events.Event{}, fmt.Errorf("%w: dead letter %d: its body of %d bytes was left out, too large with the dead-letter headers; the original is in stream %s at sequence %d until it ages out",
 			ErrNotReplayable, d.Sequence, d.BodyDropped, d.OriginalStream, d.OriginalSequence)
 	}
-	e, err := eventFromType(string(d.Type), d.Subject, d.Headers, d.Body)
+	e, err := eventFromType(d.eventType(), d.Subject, d.Headers, d.Body)
 	if err != nil {
 		return events.Event{}, fmt.Errorf("%w: dead letter %d: %w", ErrNotReplayable, d.Sequence, err)
 	}
 	return e, nil
+}
+
+// eventType is the event type the dead letter's subject stands for. A
+// dead letter filed under "unknown" was written by a process that could
+// not read its original subject: an eventnats older than replays that
+// pulled a replay (a rolling upgrade). Its original subject still ends
+// with the event type, which then stands for it.
+func (d DeadLetter) eventType() string {
+	if d.Type != unknownType {
+		return string(d.Type)
+	}
+	t, ok := strings.CutPrefix(d.Headers.Get(HeaderType), TypePrefix)
+	if ok && t != "" && strings.HasSuffix(d.OriginalSubject, "."+t) {
+		return t
+	}
+	return string(d.Type)
 }
 
 // DeadLetterFilter selects dead letters in [DeadLetters.List]. The zero

@@ -349,3 +349,46 @@ func streamSeq(t testing.TB, js jetstream.JetStream) uint64 {
 	require.NoError(t, err)
 	return s.CachedInfo().State.LastSeq
 }
+
+// A replay pulled, during a rolling upgrade, by a process that runs an
+// eventnats older than replays is dead-lettered under "unknown" (that
+// process cannot read the replay subject). Such a dead letter still
+// yields its event, and replays.
+func TestReplayOfADeadLetterFiledAsUnknown(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	ctx := context.Background()
+	dls := newDeadLetters(t, env)
+	env.consumer(t, ConsumerConfig{Durable: "beacon", Types: []events.EventType{events.EventTypeThresholdViolated}})
+	e := violation(t, "pulled-by-an-old-process")
+	replaySubject, err := ReplaySubject(DefaultReplayPrefix, "beacon", e.Type)
+	require.NoError(t, err)
+	seq := putDeadLetter(t, env, e, "beacon", func(m *nats.Msg) {
+		m.Subject = DefaultDeadLetterPrefix + ".unknown"
+		m.Header.Set(HeaderDLQSubject, replaySubject)
+		m.Header.Set(HeaderDLQReason, `malformed: eventnats: malformed message: subject "`+replaySubject+`" is not under "algoryn.events"`)
+	})
+
+	dl, err := dls.Get(ctx, seq)
+	require.NoError(t, err)
+	assert.Equal(t, events.EventType("unknown"), dl.Type, "filed where the old process put it")
+	got, err := dl.Event()
+	require.NoError(t, err)
+	assert.Equal(t, e.ID, got.ID)
+	assert.Equal(t, e.Type, got.Type)
+
+	require.NoError(t, dls.Replay(ctx, seq))
+	_, err = dls.Get(ctx, seq)
+	assert.ErrorIs(t, err, ErrNoDeadLetter, "replayed, then deleted")
+
+	// The suffix must be the event's own type: a dead letter filed as
+	// unknown whose original subject says another type stays malformed.
+	seq = putDeadLetter(t, env, violation(t, "mismatched"), "beacon", func(m *nats.Msg) {
+		m.Subject = DefaultDeadLetterPrefix + ".unknown"
+		m.Header.Set(HeaderDLQSubject, DefaultReplayPrefix+".beacon.run.completed")
+	})
+	dl, err = dls.Get(ctx, seq)
+	require.NoError(t, err)
+	_, err = dl.Event()
+	assert.ErrorIs(t, err, ErrMalformedMessage)
+}
