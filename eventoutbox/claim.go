@@ -136,44 +136,6 @@ func deleteRows(ctx context.Context, tx *sql.Tx, d dialect, seqs []int64) error 
 	return err
 }
 
-// renewLease takes or extends the SQLite forwarding lease, and reports
-// whether this forwarder holds it. A lease with more than half its time
-// left is kept without writing.
-func (f *Forwarder) renewLease(ctx context.Context) (bool, error) {
-	now := time.Now()
-	if now.Before(f.leaseUntil.Add(-f.cfg.LeaseTTL / 2)) {
-		return true, nil
-	}
-	defer f.o.lockWrites()()
-	res, err := f.o.fwd.ExecContext(ctx,
-		"UPDATE eventoutbox_lease SET owner = ?, expires_at = ? WHERE name = 'forwarder' AND (owner = ? OR expires_at < ?)",
-		f.owner, now.Add(f.cfg.LeaseTTL).UnixNano(), f.owner, now.UnixNano())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil || n != 1 {
-		return false, err
-	}
-	if !now.Before(f.leaseUntil) { // newly taken: start from the oldest event
-		f.cursor = 0
-	}
-	f.leaseUntil = now.Add(f.cfg.LeaseTTL)
-	return true, nil
-}
-
-// releaseLease gives the SQLite lease up, so that another forwarder can
-// take over at once.
-func (f *Forwarder) releaseLease(ctx context.Context) error {
-	if f.o.d.skipLocked {
-		return nil
-	}
-	f.leaseUntil = time.Time{}
-	defer f.o.lockWrites()()
-	_, err := f.o.fwd.ExecContext(ctx, "UPDATE eventoutbox_lease SET expires_at = 0 WHERE name = 'forwarder' AND owner = ?", f.owner)
-	return err
-}
-
 // markSent hands the seqs the target confirmed to the writer, which
 // deletes them in its next commit; the forwarder goes on meanwhile, past
 // its cursor. If the deletion fails the forwarder rewinds, so the events

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,8 +71,12 @@ type ForwarderConfig struct {
 	PollInterval time.Duration
 	// LeaseTTL is, on SQLite, how long the forwarding lease lasts: one
 	// forwarder per file sends at a time, and if it dies without giving
-	// the lease back another takes over after LeaseTTL. Default
-	// [DefaultLeaseTTL]. Unused on PostgreSQL, where forwarders split the
+	// the lease back another takes over after LeaseTTL. While it sends,
+	// the forwarder renews the lease every LeaseTTL/3, so a batch or a
+	// single Publish may take longer; if the lease is lost all the same
+	// (the database too slow to renew it), the Publish under way is
+	// cancelled and no other is started until the lease is taken again.
+	// Default [DefaultLeaseTTL]. Unused on PostgreSQL, where forwarders split the
 	// work with row locks.
 	LeaseTTL time.Duration
 	// Permanent, if set, is asked about each error that [IsPermanent]
@@ -104,8 +109,9 @@ type ForwarderConfig struct {
 type Forwarder struct {
 	o          *Outbox
 	cfg        ForwarderConfig
-	owner      string      // this forwarder's name in the SQLite lease
-	leaseUntil time.Time   // when the lease it holds ends; zero if none
+	owner      string // this forwarder's name in the SQLite lease
+	leaseMu    sync.Mutex
+	leaseUntil time.Time   // when the lease it holds ends; zero if none; see leaseEnd
 	cursor     int64       // SQLite: the last seq sent or refused; the next batch starts after it
 	rewind     atomic.Bool // SQLite: a mark failed, start again from the oldest event
 	log        *slog.Logger
@@ -182,6 +188,10 @@ func (f *Forwarder) Run(ctx context.Context) error {
 		wake := f.o.storedSignal() // before reading, so no commit is missed
 		sent, err := f.step(ctx)
 		switch {
+		case errors.Is(err, errLeaseLost) && ctx.Err() == nil:
+			// Another forwarder may have it now; not a failure.
+			f.log.Warn("eventoutbox: forwarding lease lost mid-batch", "err", err)
+			f.sleep(ctx, nil, f.cfg.PollInterval)
 		case err != nil && ctx.Err() == nil:
 			failures++
 			f.failures.Add(1)
@@ -210,7 +220,14 @@ func (f *Forwarder) step(ctx context.Context) (int, error) {
 		c.abort()
 		return 0, nil
 	}
-	sent, refused, sendErr := f.send(ctx, c.rows)
+	sctx, stop := ctx, func() bool { return false }
+	if c.tx == nil { // SQLite: send only while holding the lease
+		sctx, stop = f.keepLease(ctx)
+	}
+	sent, refused, sendErr := f.send(sctx, c.rows)
+	if stop() {
+		sendErr = fmt.Errorf("%w after %d of %d events", errLeaseLost, len(sent)+len(refused), len(c.rows))
+	}
 	toDelete := sent
 	if c.tx == nil { // SQLite: the writer deletes them with its next commit
 		f.markSent(sent)
@@ -236,6 +253,8 @@ func (f *Forwarder) step(ctx context.Context) (int, error) {
 
 // send sends rows in order and returns the seqs the target confirmed, the
 // ones it refused for good, and the error that stopped it early, if any.
+// It starts no Publish once ctx has ended: on SQLite ctx ends when the
+// lease is lost.
 func (f *Forwarder) send(ctx context.Context, rows []storedRow) (sent []int64, refused []refusal, err error) {
 	evs := make([]events.Event, 0, len(rows))
 	seqs := make([]int64, 0, len(rows))
@@ -249,6 +268,9 @@ func (f *Forwarder) send(ctx context.Context, rows []storedRow) (sent []int64, r
 		seqs = append(seqs, r.seq)
 	}
 	if bp, ok := f.cfg.Target.(BatchPublisher); ok && len(evs) > 1 {
+		if err := ctx.Err(); err != nil {
+			return nil, refused, err
+		}
 		err := bp.PublishBatch(ctx, evs)
 		if err == nil {
 			return seqs, refused, nil
@@ -260,6 +282,9 @@ func (f *Forwarder) send(ctx context.Context, rows []storedRow) (sent []int64, r
 		// has already are deduplicated.
 	}
 	for i, e := range evs {
+		if err := ctx.Err(); err != nil {
+			return sent, refused, err
+		}
 		err := f.cfg.Target.Publish(ctx, e)
 		switch {
 		case err == nil:
