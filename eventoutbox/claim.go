@@ -46,7 +46,13 @@ const (
 func (f *Forwarder) claimBatch(ctx context.Context) (*claim, error) {
 	o := f.o
 	if o.d.skipLocked {
-		tx, err := o.fwd.BeginTx(ctx, nil)
+		// The transaction holds the rows' locks while they are sent, and
+		// deletes those confirmed: it must not end with ctx, or the rows
+		// would be unlocked (and claimed again) while the send is under
+		// way, and confirmed rows kept. It ends when step does: send
+		// starts no Publish after ctx ends, and finish has its own
+		// timeout. Its queries still stop with ctx.
+		tx, err := o.fwd.BeginTx(context.WithoutCancel(ctx), nil)
 		if err != nil {
 			return nil, err
 		}
