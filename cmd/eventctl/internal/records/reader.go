@@ -51,14 +51,21 @@ type Record struct {
 //     first JSON object or array outside an array ends on the line where
 //     it starts; from then on a broken line never hides the next;
 //   - otherwise, outside an array, a JSON object or array starting with '{'
-//     or '[' and ending where its brackets balance; a line that begins
-//     with '{' while a record is still open ends that record (it was
-//     truncated) and starts the next;
+//     or '[' and ending where its brackets balance. A line that begins
+//     with '{' while such a record is still open, where the record cannot
+//     go on with '{' (after a value or a key, or where a key must come),
+//     ends that record (it was truncated) and starts the next. Where it
+//     can go on, as in pretty-printed JSON without indentation, the
+//     record goes on; but if it then never balances (the input ends, or a
+//     later line begins with '{' where none may stand) or grows over the
+//     limit, it was truncated and ends at the first such line instead, so
+//     that a truncated record never hides the records after it;
 //   - inside a top-level JSON array (one whose '[' comes where a record
 //     would start), each element;
 //   - anything else outside an array, up to the end of its line.
 //
-// Separators between array elements are skipped without being checked.
+// Separators between array elements are skipped without being checked. A
+// UTF-8 byte order mark at the start of the input is skipped.
 type Reader struct {
 	src   io.Reader
 	buf   []byte
@@ -70,6 +77,7 @@ type Reader struct {
 	eof   bool
 	err   error
 
+	started   bool // the start of the input was looked at for a byte order mark
 	inArray   bool
 	arrayLine int
 	decided   bool  // whether the input is known to be NDJSON or not
@@ -93,6 +101,11 @@ func (r *Reader) Offset() int64 { return r.offset + int64(r.pos) }
 // Next returns the next record, or io.EOF after the last one, or the
 // error of the underlying reader.
 func (r *Reader) Next() (Record, error) {
+	if !r.started {
+		if err := r.skipBOM(); err != nil {
+			return Record{}, err
+		}
+	}
 	for {
 		if r.pos == r.end {
 			r.keep = r.pos
@@ -133,6 +146,27 @@ func (r *Reader) Next() (Record, error) {
 	}
 }
 
+// bom is the UTF-8 byte order mark some editors write first.
+var bom = []byte("\xef\xbb\xbf")
+
+// skipBOM skips a byte order mark at the start of the input.
+func (r *Reader) skipBOM() error {
+	for r.end-r.pos < len(bom) && bytes.HasPrefix(bom, r.buf[r.pos:r.end]) {
+		more, err := r.fill()
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	r.started = true
+	if bytes.HasPrefix(r.buf[r.pos:r.end], bom) {
+		r.pos += len(bom)
+	}
+	return nil
+}
+
 // record reads the record that starts at r.pos.
 func (r *Reader) record() (Record, error) {
 	rec := Record{Line: r.line}
@@ -156,7 +190,12 @@ func (r *Reader) record() (Record, error) {
 		if done {
 			break
 		}
-		if size > int64(r.limit) {
+		if size > int64(r.limit) && !st.tooLarge {
+			if st.hasCut { // it cannot be kept whole: it was truncated there
+				st.atCut = true
+				break
+			}
+			st.tooLarge = true
 			r.keep = r.pos // stop keeping the record's bytes
 		}
 		more, err := r.fill()
@@ -164,8 +203,16 @@ func (r *Reader) record() (Record, error) {
 			return Record{}, err
 		}
 		if !more {
+			st.atCut = st.hasCut // unbalanced at the end: truncated
 			break
 		}
+	}
+	if st.atCut {
+		// The bytes from the record's start are still in buf: a cut is
+		// only kept while the record is within the limit.
+		r.pos = r.keep + int(st.cut)
+		r.line = st.cutLine
+		size = st.cut
 	}
 	rec.Size = size
 	if !r.decided && st.mode == modeNested && st.topLevel && st.closed {

@@ -2,6 +2,7 @@ package records
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -58,6 +59,20 @@ var readerCases = []struct {
 	{"garbage", "not json\n{\"a\":1}\n", 100, []got{{1, "not json", nil}, {2, `{"a":1}`, nil}}},
 	{"too large", "{\"a\":\"xxxxxxxxxxxxxxxxxxxx\"}\n{\"b\":1}\n", 10, []got{{1, "", ErrTooLarge}, {2, `{"b":1}`, nil}}},
 	{"raw newline in string", "{\"a\":\"x\n{\"b\":1}\n", 100, []got{{1, `{"a":"x`, nil}, {2, `{"b":1}`, nil}}},
+	// json.MarshalIndent with indent "": nested objects begin lines too.
+	{"pretty without indent", "{\n\"a\": [\n{\n\"b\": 1\n},\n{\n\"c\": 2\n}\n],\n\"d\":\n{\"e\": 3}\n}\n{\"f\":4}\n", 100,
+		[]got{{1, "{\n\"a\": [\n{\n\"b\": 1\n},\n{\n\"c\": 2\n}\n],\n\"d\":\n{\"e\": 3}\n}", nil}, {13, `{"f":4}`, nil}}},
+	{"pretty without indent, truncated", "{\n\"a\": [\n{\n\"b\": 1\n{\"c\":3}\n", 100,
+		[]got{{1, "{\n\"a\": [", nil}, {3, "{\n\"b\": 1", nil}, {5, `{"c":3}`, nil}}},
+	{"truncated where a value may start", "{\"a\":\n{\"b\":1}\n{\"c\":2}\n", 100,
+		[]got{{1, `{"a":`, nil}, {2, `{"b":1}`, nil}, {3, `{"c":2}`, nil}}},
+	{"truncated where a key must come", "{\n\"a\": 1,\n{\"b\":1}\n", 100, []got{{1, "{\n\"a\": 1,", nil}, {3, `{"b":1}`, nil}}},
+	{"truncated, then more than the limit", "{\"a\":\n{\"b\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"c\":2}\n", 30,
+		[]got{{1, `{"a":`, nil}, {2, "", ErrTooLarge}, {3, `{"c":2}`, nil}}},
+	{"byte order mark", "\xef\xbb\xbf{\n  \"a\": 1\n}\n{\"b\":2}\n", 100, []got{{1, "{\n  \"a\": 1\n}", nil}, {4, `{"b":2}`, nil}}},
+	{"byte order mark, ndjson", "\xef\xbb\xbf{\"a\":1}\n{\"b\":2}\n", 100, []got{{1, `{"a":1}`, nil}, {2, `{"b":2}`, nil}}},
+	{"byte order mark only", "\xef\xbb\xbf", 100, nil},
+	{"byte order mark cut short", "\xef\xbb", 100, []got{{1, "\xef\xbb", nil}}},
 }
 
 func TestReader(t *testing.T) {
@@ -118,7 +133,9 @@ func FuzzReader(f *testing.F) {
 	for _, c := range readerCases {
 		f.Add([]byte(c.input), uint8(min(c.limit, 255)))
 	}
+	f.Add([]byte(`{"a":[{"b":{"c":[1,{"d":"}"}]}},{}],"e":{"f":null}}`), uint8(255))
 	f.Fuzz(func(t *testing.T, data []byte, limit uint8) {
+		offset := uint16(limit)
 		rd := NewReader(bytes.NewReader(data), int(limit)+1)
 		line, lines := 1, bytes.Count(data, []byte("\n"))+1
 		for i := 0; ; i++ {
@@ -143,5 +160,44 @@ func FuzzReader(f *testing.F) {
 			}
 			line = max(line, rec.Line)
 		}
+		checkWholeValue(t, data, offset)
 	})
+}
+
+// checkWholeValue checks, when data is a JSON object, that it comes back
+// as one record however it is indented, also after a byte order mark,
+// and that a truncated copy of it, cut at the end of a line, never hides
+// the record after it.
+func checkWholeValue(t *testing.T, data []byte, cut uint16) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' || !json.Valid(data) {
+		return
+	}
+	const limit = 1 << 20
+	for _, indent := range []string{"", " ", "\t"} {
+		var pretty bytes.Buffer
+		if err := json.Indent(&pretty, data, "", indent); err != nil {
+			t.Fatal(err)
+		}
+		for _, input := range [][]byte{pretty.Bytes(), append([]byte("\xef\xbb\xbf"), pretty.Bytes()...)} {
+			out := readAll(t, bytes.NewReader(input), limit)
+			if len(out) != 1 || out[0].Data != pretty.String() {
+				t.Fatalf("%q read as %d records %+v, want one", input, len(out), out)
+			}
+		}
+		lines := bytes.SplitAfter(pretty.Bytes(), []byte("\n"))
+		if len(lines) < 2 {
+			continue
+		}
+		truncated := bytes.Join(lines[:int(cut)%(len(lines)-1)+1], nil)
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, data); err != nil {
+			t.Fatal(err)
+		}
+		input := append(append(bytes.Clone(truncated), compact.Bytes()...), '\n')
+		out := readAll(t, bytes.NewReader(input), limit)
+		if len(out) < 2 || out[len(out)-1].Data != compact.String() {
+			t.Fatalf("%q read as %+v: the last record is not the whole object after the truncated one", input, out)
+		}
+	}
 }
