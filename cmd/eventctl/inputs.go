@@ -22,8 +22,10 @@ type input struct {
 }
 
 // eachInput calls fn for every name in names, or for standard input when
-// names is empty or a name is "-". A file that cannot be opened is
-// reported to onErr and skipped, so that the other files are still read.
+// names is empty or a name is "-". A file that cannot be opened, or whose
+// reading fails part-way (fn returns the error of [readError]), is
+// reported to onErr and left, so that the other files are still read. Any
+// other error of fn stops the run and is returned.
 func eachInput(names []string, stdin io.Reader, onErr func(error), fn func(in *input) error) error {
 	if len(names) == 0 {
 		names = []string{"-"}
@@ -36,14 +38,22 @@ func eachInput(names []string, stdin io.Reader, onErr func(error), fn func(in *i
 		}
 		err = fn(in)
 		if cerr := in.close(); err == nil && cerr != nil {
-			err = cerr
+			err = readFailure{ioError{fmt.Errorf("cannot read %s: %w", in.Name, cerr)}}
 		}
-		if err != nil {
+		var rf readFailure
+		switch {
+		case errors.As(err, &rf):
+			onErr(err)
+		case err != nil:
 			return err
 		}
 	}
 	return nil
 }
+
+// readFailure is a file whose reading failed part-way: reported, and the
+// other files still read.
+type readFailure struct{ ioError }
 
 // openInput opens name ("-" is stdin) for reading records.
 func openInput(name string, stdin io.Reader) (*input, error) {
@@ -80,5 +90,5 @@ func readError(in *input, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return ioError{fmt.Errorf("cannot read %s: %w", in.Name, err)}
+	return readFailure{ioError{fmt.Errorf("cannot read %s: %w", in.Name, err)}}
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestValidateGolden(t *testing.T) {
@@ -43,6 +47,25 @@ func TestValidateTooLarge(t *testing.T) {
 	args := []string{"validate", "big.ndjson"}
 	r := runBinary(t, dir, "", nil, args...)
 	checkGolden(t, "validate-too-large", r.transcript(args, ""))
+}
+
+// TestValidateReadFails: a file whose reading fails part-way is reported,
+// the records read before the failure and the other files are still
+// checked, and the exit status is 2. It runs in process, the first input
+// being a standard input that fails after one event.
+func TestValidateReadFails(t *testing.T) {
+	t.Parallel()
+	valid, err := os.ReadFile(filepath.Join("testdata", "validate", "valid.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(valid), "\n")
+	stdin := io.MultiReader(strings.NewReader(first+"\n"+first[:40]), iotest.ErrReader(errors.New("connection reset by peer")))
+	args := []string{"validate", "-", "testdata/validate/valid.ndjson"}
+	var stdout, stderr bytes.Buffer
+	code := run(args, stdin, &stdout, &stderr)
+	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	checkGolden(t, "validate-read-fails", r.transcript(args, "(one event, then a read error)"))
 }
 
 func TestNewGolden(t *testing.T) {
