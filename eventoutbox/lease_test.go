@@ -70,11 +70,11 @@ func (x *leaseChecked) Publish(ctx context.Context, e events.Event) error {
 func TestLeaseKeptWhileSending(t *testing.T) {
 	o := openTempSQLite(t)
 	ids := publishN(t, o, 30)
-	const ttl = 300 * time.Millisecond
+	const ttl = 500 * time.Millisecond // the batch takes 30 × 40 ms + 2 × ttl
 	shared := &leaseShared{}
 	delay := func(e events.Event) time.Duration {
 		if e.ID == ids[10] {
-			return 3 * ttl // one Publish longer than the lease
+			return 2 * ttl // one Publish longer than the lease
 		}
 		return 40 * time.Millisecond
 	}
