@@ -78,7 +78,7 @@ func count(rm metricdata.ResourceMetrics, name string, want map[string]string) i
 	match := func(set attribute.Set) bool {
 		for k, v := range want {
 			got, ok := set.Value(attribute.Key(k))
-			if !ok || got.Emit() != v {
+			if !ok || got.String() != v {
 				return false
 			}
 		}
@@ -118,7 +118,7 @@ func count(rm metricdata.ResourceMetrics, name string, want map[string]string) i
 func attrs(s tracetest.SpanStub) map[string]string {
 	out := map[string]string{}
 	for _, kv := range s.Attributes {
-		out[string(kv.Key)] = kv.Value.Emit()
+		out[string(kv.Key)] = kv.Value.String()
 	}
 	return out
 }
