@@ -31,16 +31,18 @@ func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 // payload), in process, with
 //
 //   - unhooked: no Observer, the baseline;
+//
 //   - noop: an eventotel.Observer over OpenTelemetry's no-op providers
 //     (the hooks, propagation and attribute building, nothing recorded);
+//
 //   - sdk: an eventotel.Observer over the SDK, every span sampled and
 //     exported (to a no-op exporter) and the metrics aggregated (manual
 //     reader): the send and process spans, their attributes, the
 //     trace context written and read back, seven measurements.
 //
-//	go test -c -o /tmp/eventotel.test .
-//	for i in $(seq 8); do /tmp/eventotel.test -test.run '^$' -test.bench TracingPerEvent -test.benchtime 20000x -test.benchmem; done > tracing.txt
-//	benchstat -col /observer tracing.txt
+//     go test -c -o /tmp/eventotel.test .
+//     for i in $(seq 8); do /tmp/eventotel.test -test.run '^$' -test.bench TracingPerEvent -test.benchtime 20000x -test.benchmem; done > tracing.txt
+//     benchstat -col /observer tracing.txt
 func BenchmarkTracingPerEvent(b *testing.B) {
 	sdkObserver := func(b *testing.B) *eventotel.Observer {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
