@@ -44,7 +44,7 @@ func WithHandlerObserver(o events.Observer) HandlerOption {
 
 // publishObserved is Publish with an Observer.
 func (p *Publisher) publishObserved(ctx context.Context, e events.Event, header http.Header, body []byte) error {
-	op := events.Operation{System: SystemName, Destination: p.path, Event: e, Subject: e.Subject()}
+	op := events.Operation{System: SystemName, Destination: p.path, Event: e, Subject: decodedSubject(header)}
 	var ext events.MapCarrier
 	var c events.Carrier = headerCarrier{h: header}
 	if p.mode == Structured {
@@ -73,6 +73,16 @@ func (p *Publisher) publishObserved(ctx context.Context, e events.Event, header 
 	})
 	end(err)
 	return err
+}
+
+// decodedSubject is the subject a binary-mode header carries, "" in
+// structured mode (the Observer derives it then, if it needs it).
+func decodedSubject(h http.Header) string {
+	v, err := decodeHeader(h.Get(headerSubject))
+	if err != nil {
+		return ""
+	}
+	return v
 }
 
 // isExtensionName reports whether k can be a CloudEvents extension

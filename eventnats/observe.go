@@ -11,9 +11,9 @@ import (
 // transport.
 const SystemName = "nats"
 
-// publishOp is the Operation of a publish of e on subject.
-func publishOp(subject string, e events.Event) events.Operation {
-	return events.Operation{System: SystemName, Destination: subject, Event: e, Subject: e.Subject()}
+// publishOp is the Operation of a publish of m, which carries e.
+func publishOp(m *nats.Msg, e events.Event) events.Operation {
+	return events.Operation{System: SystemName, Destination: m.Subject, Event: e, Subject: m.Header.Get(HeaderSubject)}
 }
 
 // natsCarrier is an events.Carrier over NATS headers. Keys are used as

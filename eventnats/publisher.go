@@ -124,7 +124,7 @@ func (p *Publisher) PublishAck(ctx context.Context, e events.Event) (_ Ack, err 
 	}
 	if p.obs != nil {
 		var end func(error)
-		ctx, end = p.obs.StartPublish(ctx, publishOp(m.Subject, e), natsCarrier{h: m.Header})
+		ctx, end = p.obs.StartPublish(ctx, publishOp(m, e), natsCarrier{h: m.Header})
 		defer func() { end(err) }()
 	}
 	if _, ok := ctx.Deadline(); !ok {
@@ -312,7 +312,7 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 		}
 		var end func(error)
 		if p.obs != nil {
-			_, end = p.obs.StartPublish(ctx, publishOp(m.Subject, e), natsCarrier{h: m.Header})
+			_, end = p.obs.StartPublish(ctx, publishOp(m, e), natsCarrier{h: m.Header})
 		}
 		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID), jetstream.WithStallWait(max(stall, time.Millisecond)), jetstream.WithRetryAttempts(0))
 		if err != nil {

@@ -73,9 +73,38 @@ func spanAttrs(op events.Operation, name string) []attribute.KeyValue {
 	return attrs
 }
 
+// attrKey is what the attributes of a measurement depend on.
+type attrKey struct {
+	system, name, destination, group, errType string
+	typ                                       events.EventType
+}
+
 // metricAttrs are the attributes of a measurement of op: few values
-// each, unlike an event's ID.
-func metricAttrs(op events.Operation, name string, err error) metric.MeasurementOption {
+// each, unlike an event's ID, so each set is made once and kept.
+func (o *Observer) metricAttrs(op events.Operation, name string, err error) metric.MeasurementOption {
+	k := attrKey{system: op.System, name: name, destination: op.Destination, group: op.ConsumerGroup, typ: op.Event.Type}
+	if err != nil {
+		k.errType = errorType(err)
+	}
+	o.attrMu.Lock()
+	defer o.attrMu.Unlock()
+	if a, ok := o.attrCache[k]; ok {
+		return a
+	}
+	if o.attrCache == nil || len(o.attrCache) >= maxAttrSets {
+		o.attrCache = map[attrKey]metric.MeasurementOption{} // bounded: a flood of destinations starts it over
+	}
+	a := makeMetricAttrs(k)
+	o.attrCache[k] = a
+	return a
+}
+
+// maxAttrSets bounds the cache of metric attribute sets.
+const maxAttrSets = 4096
+
+func makeMetricAttrs(k attrKey) metric.MeasurementOption {
+	op := events.Operation{System: k.system, Destination: k.destination, ConsumerGroup: k.group, Event: events.Event{Type: k.typ}}
+	name := k.name
 	attrs := make([]attribute.KeyValue, 0, 6)
 	attrs = append(attrs,
 		attribute.String(keySystem, op.System),
@@ -88,10 +117,10 @@ func metricAttrs(op events.Operation, name string, err error) metric.Measurement
 	if op.ConsumerGroup != "" {
 		attrs = append(attrs, attribute.String(keyConsumerGroup, op.ConsumerGroup))
 	}
-	if err != nil {
-		attrs = append(attrs, attribute.String(keyErrorType, errorType(err)))
+	if k.errType != "" {
+		attrs = append(attrs, attribute.String(keyErrorType, k.errType))
 	}
-	return metric.WithAttributes(attrs...)
+	return metric.WithAttributeSet(attribute.NewSet(attrs...))
 }
 
 // ceType is the CloudEvents type of t, as the transports send it.

@@ -67,6 +67,9 @@ type Observer struct {
 	sent, consumed, handled, failed, retried, dead, replayed metric.Int64Counter
 	publishDur, processDur                                   metric.Float64Histogram
 
+	attrMu    sync.Mutex
+	attrCache map[attrKey]metric.MeasurementOption // few keys: made once each
+
 	mu      sync.Mutex
 	pending []pendingSource
 }
@@ -143,12 +146,14 @@ func New(cfg Config) (*Observer, error) {
 // into c and returns the context holding the span, with the function that
 // ends it.
 func (o *Observer) StartPublish(ctx context.Context, op events.Operation, c events.Carrier) (context.Context, func(error)) {
-	ctx, span := o.tracer.Start(ctx, "send "+op.Destination,
-		trace.WithSpanKind(trace.SpanKindProducer), trace.WithAttributes(spanAttrs(op, opSend)...))
+	ctx, span := o.tracer.Start(ctx, "send "+op.Destination, trace.WithSpanKind(trace.SpanKindProducer))
+	if span.IsRecording() {
+		span.SetAttributes(spanAttrs(op, opSend)...)
+	}
 	o.prop.Inject(ctx, c)
 	start := time.Now()
 	return ctx, func(err error) {
-		attrs := metricAttrs(op, opSend, err)
+		attrs := o.metricAttrs(op, opSend, err)
 		o.sent.Add(ctx, 1, attrs)
 		o.publishDur.Record(ctx, time.Since(start).Seconds(), attrs)
 		endSpan(span, err)
@@ -162,7 +167,7 @@ func (o *Observer) StartPublish(ctx context.Context, op events.Operation, c even
 func (o *Observer) StartHandle(ctx context.Context, op events.Operation, c events.Carrier) (context.Context, func(error)) {
 	remote := o.prop.Extract(context.Background(), c)
 	producer := trace.SpanContextFromContext(remote)
-	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(spanAttrs(op, opProcess)...)}
+	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer)}
 	if producer.IsValid() {
 		opts = append(opts, trace.WithLinks(trace.Link{SpanContext: producer}))
 		if o.parent {
@@ -173,10 +178,13 @@ func (o *Observer) StartHandle(ctx context.Context, op events.Operation, c event
 		ctx = baggage.ContextWithBaggage(ctx, b)
 	}
 	ctx, span := o.tracer.Start(ctx, "process "+op.Destination, opts...)
-	o.consumed.Add(ctx, 1, metricAttrs(op, opProcess, nil))
+	if span.IsRecording() {
+		span.SetAttributes(spanAttrs(op, opProcess)...)
+	}
+	o.consumed.Add(ctx, 1, o.metricAttrs(op, opProcess, nil))
 	start := time.Now()
 	return ctx, func(err error) {
-		attrs := metricAttrs(op, opProcess, err)
+		attrs := o.metricAttrs(op, opProcess, err)
 		o.processDur.Record(ctx, time.Since(start).Seconds(), attrs)
 		if err == nil {
 			o.handled.Add(ctx, 1, attrs)
@@ -211,7 +219,7 @@ func (o *Observer) Notice(ctx context.Context, n events.Notice) {
 	if n.Kind == events.NoticeRetry || n.Kind == events.NoticeReplay {
 		name = opSend
 	}
-	mattrs := metricAttrs(n.Operation, name, nil)
+	mattrs := o.metricAttrs(n.Operation, name, nil)
 	switch n.Kind {
 	case events.NoticeRetry, events.NoticeNak:
 		o.retried.Add(ctx, 1, mattrs)
