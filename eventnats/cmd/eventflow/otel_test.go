@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"sync"
@@ -37,6 +40,9 @@ type chain struct {
 	pub    *eventnats.Publisher
 	dlq    *eventnats.DeadLetters
 	paged  chan events.Event
+	logs   *syncBuffer // the consumer's log, JSON, through eventotel.NewLogHandler
+	js     jetstream.JetStream
+	obs    *eventotel.Observer
 
 	beaconFails atomic.Int32 // the next deliveries Beacon's handler fails
 	pagerFails  atomic.Int32 // the next requests the pager fails
@@ -49,13 +55,14 @@ const (
 
 func newChain(t *testing.T, parent bool, maxDeliver int) *chain {
 	t.Helper()
-	ch := &chain{spans: tracetest.NewInMemoryExporter(), reader: sdkmetric.NewManualReader(), paged: make(chan events.Event, 4)}
+	ch := &chain{spans: tracetest.NewInMemoryExporter(), reader: sdkmetric.NewManualReader(), paged: make(chan events.Event, 4), logs: &syncBuffer{}}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ch.spans))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(ch.reader))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()); _ = mp.Shutdown(context.Background()) })
 	ch.tracer = tp.Tracer("pulse")
 	obs, err := eventotel.New(eventotel.Config{TracerProvider: tp, MeterProvider: mp, ParentFromProducer: parent})
 	require.NoError(t, err)
+	ch.obs = obs
 
 	srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: t.TempDir()})
 	require.NoError(t, err)
@@ -65,6 +72,7 @@ func newChain(t *testing.T, parent bool, maxDeliver int) *chain {
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
+	ch.js = js
 	ctx := context.Background()
 	streams := eventnats.StreamConfig{Name: "E2E", Prefix: e2ePrefix, DeadLetterName: "E2E_DLQ", DeadLetterPrefix: e2eDLQ}
 	_, err = eventnats.EnsureStream(ctx, js, streams)
@@ -109,6 +117,7 @@ func newChain(t *testing.T, parent bool, maxDeliver int) *chain {
 	cons, err := eventnats.NewConsumer(ctx, js, eventnats.ConsumerConfig{
 		Durable: "beacon", Stream: "E2E", Prefix: e2ePrefix, DeadLetterPrefix: e2eDLQ, MaxDeliver: maxDeliver,
 		Backoff: []time.Duration{10 * time.Millisecond}, DrainWait: 100 * time.Millisecond, Observer: obs,
+		Logger: slog.New(eventotel.NewLogHandler(slog.NewJSONHandler(ch.logs, nil))),
 	})
 	require.NoError(t, err)
 	runCtx, stop := context.WithCancel(ctx)
@@ -258,6 +267,16 @@ func TestTraceSurvivesFailureRetryDeadLetterAndReplay(t *testing.T) {
 		assert.Equal(t, sendNATS.SpanContext.SpanID(), s.Links[0].SpanContext.SpanID())
 	}
 	assert.Equal(t, "E2E_DLQ:"+itoa(int(dl[0].Sequence)), spanAttrs(replayed)["events.replay_of"])
+
+	// The consumer's log records name the event and the span that handled it.
+	nak := ch.logRecord(t, "eventnats: handler failed; will retry")
+	assert.Equal(t, violation.ID, nak["id"])
+	assert.Equal(t, "threshold.violated", nak["type"])
+	assert.Equal(t, failed[0].SpanContext.TraceID().String(), nak[eventotel.LogKeyTraceID])
+	assert.Equal(t, failed[0].SpanContext.SpanID().String(), nak[eventotel.LogKeySpanID])
+	dead := ch.logRecord(t, "eventnats: dead-lettered")
+	assert.Equal(t, violation.ID, dead["id"])
+	assert.Equal(t, failed[1].SpanContext.SpanID().String(), dead[eventotel.LogKeySpanID])
 	assert.Equal(t, codes.Unset, replayed.Status.Code)
 	assert.Equal(t, replayed.SpanContext.SpanID(), sendHTTP.Parent.SpanID())
 	assert.Equal(t, []string{"retry"}, eventNames(sendHTTP))
@@ -382,3 +401,88 @@ func each(rm metricdata.ResourceMetrics, name string, want map[string]string, f 
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// syncBuffer is a bytes.Buffer safe for the consumer's workers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// logRecord returns the one record of the consumer's log with message msg.
+func (ch *chain) logRecord(t *testing.T, msg string) map[string]any {
+	t.Helper()
+	ch.logs.mu.Lock()
+	defer ch.logs.mu.Unlock()
+	var found []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(ch.logs.buf.Bytes()), []byte("\n")) {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal(line, &rec), "%s", line)
+		if rec["msg"] == msg {
+			found = append(found, rec)
+		}
+	}
+	require.Len(t, found, 1, "records %q in\n%s", msg, ch.logs.buf.Bytes())
+	return found[0]
+}
+
+// TestTracePublishBatchPendingAndMalformed: PublishBatch makes one send
+// span per event; the pending gauge counts what waits for a durable; a
+// message that is no event is dead-lettered and counted, with no span.
+func TestTracePublishBatchPendingAndMalformed(t *testing.T) {
+	ch := newChain(t, false, 5)
+	ctx := context.Background()
+	idle, err := eventnats.NewConsumer(ctx, ch.js, eventnats.ConsumerConfig{
+		Durable: "archive", Stream: "E2E", Prefix: e2ePrefix, DeadLetterPrefix: e2eDLQ, Observer: ch.obs,
+		Types: []events.EventType{events.EventTypeRunCompleted},
+	})
+	require.NoError(t, err)
+	_ = idle // never run: what it should receive waits
+	var batch []events.Event
+	for i := range 3 {
+		e, err := events.New(events.SourcePulse, events.RunCompletedPayload{RunID: "run-" + itoa(i), Service: "checkout", Passed: true, Duration: time.Second,
+			Summary: events.RunSummary{Total: 10, RPS: 1}})
+		require.NoError(t, err)
+		batch = append(batch, e)
+	}
+	bctx, span := ch.tracer.Start(ctx, "pulse batch")
+	require.NoError(t, ch.pub.PublishBatch(bctx, batch))
+	span.End()
+	sends := ch.ended(t, "send "+e2ePrefix+".run.completed", 3)
+	ids := map[string]bool{}
+	for _, s := range sends {
+		assert.Equal(t, span.SpanContext().SpanID(), s.Parent.SpanID())
+		assert.Equal(t, trace.SpanKindProducer, s.SpanKind)
+		ids[spanAttrs(s)["messaging.message.id"]] = true
+	}
+	assert.Len(t, ids, 3, "one span per event")
+	rm := collect(t, ch.reader)
+	archive := map[string]string{"messaging.consumer.group.name": "archive"}
+	assert.EqualValues(t, 3, sum(rm, "events.consumer.pending", archive))
+	assert.EqualValues(t, 3, sum(rm, "messaging.client.sent.messages", map[string]string{"cloudevents.event_type": "io.algoryn.run.completed"}))
+
+	// Beacon (running) gets a message on its subject that is no event.
+	m := nats.NewMsg(e2ePrefix + ".threshold.violated")
+	m.Data = []byte("{not json")
+	_, err = ch.js.PublishMsg(ctx, m)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return sum(collect(t, ch.reader), "events.dead_lettered", map[string]string{"messaging.consumer.group.name": "beacon"}) == 1
+	}, 30*time.Second, 10*time.Millisecond)
+	assert.Empty(t, ch.spansNamedNow("process "+e2ePrefix+".threshold.violated"), "no event, no process span")
+}
+
+func (ch *chain) spansNamedNow(name string) []tracetest.SpanStub {
+	var got []tracetest.SpanStub
+	for _, s := range ch.spans.GetSpans() {
+		if s.Name == name {
+			got = append(got, s)
+		}
+	}
+	return got
+}
