@@ -450,7 +450,7 @@ wait:
 		ob.summary(ctx, len(led.published))
 	}
 	if tr != nil {
-		tr.printTraces(out, tag)
+		tr.printTraces(out, tag, ob != nil)
 	}
 	var st eventnats.ConsumerStats
 	for _, c := range consumers {

@@ -98,7 +98,9 @@ func pagerHandler(led *ledger, out *printer) events.Handler {
 
 // printTraces prints every trace as a tree of spans, the roots (the
 // tools' emits) in the order they started, then the counters.
-func (tr *tracing) printTraces(out *printer, tag string) {
+// With --outbox (outbox true) the forwarder's sends start traces of
+// their own: the outbox stores events, not their trace context.
+func (tr *tracing) printTraces(out *printer, tag string, outbox bool) {
 	spans := tr.spans.GetSpans()
 	byID := map[trace.SpanID]bool{}
 	for _, s := range spans {
@@ -116,7 +118,11 @@ func (tr *tracing) printTraces(out *printer, tag string) {
 	byStart := func(a, b tracetest.SpanStub) int { return a.StartTime.Compare(b.StartTime) }
 	slices.SortFunc(roots, byStart)
 	out.line("")
-	out.line("traces: %d, one per event a tool emitted (%d spans; send = PRODUCER, process = CONSUMER)", len(roots), len(spans))
+	if outbox {
+		out.line("traces: %d (%d spans; send = PRODUCER, process = CONSUMER); the outbox keeps events, not their trace context, so each forwarded send starts a trace", len(roots), len(spans))
+	} else {
+		out.line("traces: %d, one per event a tool emitted (%d spans; send = PRODUCER, process = CONSUMER)", len(roots), len(spans))
+	}
 	var walk func(s tracetest.SpanStub, indent, branch string)
 	walk = func(s tracetest.SpanStub, indent, branch string) {
 		label := indent + branch + s.Name
