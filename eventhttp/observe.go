@@ -36,8 +36,10 @@ func WithObserver(o events.Observer) Option {
 // passes to its events.Handler (see [events.Observer]): the handler runs
 // in the context o derives from the request's headers (binary mode) or
 // from the event's CloudEvents extension attributes (structured mode),
-// which carries the sender's trace context. A nil o, the default, changes
-// nothing.
+// which carries the sender's trace context. With an Observer a
+// structured event that gives an extension attribute twice is refused
+// with 400, as one that gives a defined attribute twice always is. A nil
+// o, the default, changes nothing.
 func WithHandlerObserver(o events.Observer) HandlerOption {
 	return func(c *handlerConfig) { c.obs = o }
 }
