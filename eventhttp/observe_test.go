@@ -157,3 +157,27 @@ func TestObserverIsToldOfRetries(t *testing.T) {
 	require.ErrorAs(t, n.Err, &se)
 	assert.Equal(t, http.StatusServiceUnavailable, se.StatusCode)
 }
+
+func TestHandlerObserverReadsExtensionsAndRefusesRepeatedOnes(t *testing.T) {
+	t.Parallel()
+	obs := &traceObserver{}
+	var got string
+	h, err := NewHandler(events.HandlerFunc(func(ctx context.Context, _ events.Event) error {
+		got, _ = ctx.Value(traceKey{}).(string)
+		return nil
+	}), AllowUnsigned(), WithHandlerObserver(obs))
+	require.NoError(t, err)
+	body, err := events.ToCloudEventWithExtensions(testEvent(t), map[string]string{"traceparent": fixedTraceparent})
+	require.NoError(t, err)
+	post := func(b []byte) int {
+		r := httptest.NewRequest(http.MethodPost, "/pager", bytes.NewReader(b))
+		r.Header.Set("Content-Type", ContentTypeStructured)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	assert.Equal(t, http.StatusNoContent, post(body))
+	assert.Equal(t, fixedTraceparent, got)
+	repeated := append([]byte(`{"traceparent":"x",`), body[1:]...)
+	assert.Equal(t, http.StatusBadRequest, post(repeated))
+}
