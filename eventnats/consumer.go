@@ -704,20 +704,28 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg, h events.Handler
 // malformed message), and logs the outcome.
 func (c *Consumer) dead(ctx context.Context, m jetstream.Msg, md *jetstream.MsgMetadata, op events.Operation, reason string) {
 	if err := c.deadLetter(ctx, m, md, reason); err != nil {
-		c.log.ErrorContext(ctx, "eventnats: cannot dead-letter; the message will be redelivered", "consumer", c.cfg.Durable, "subject", m.Subject(),
-			"id", op.Event.ID, "type", op.Event.Type, "reason", reason, "err", err)
+		c.log.ErrorContext(ctx, "eventnats: cannot dead-letter; the message will be redelivered",
+			append(eventAttrs(op, "consumer", c.cfg.Durable, "subject", m.Subject()), "reason", reason, "err", err)...)
 		c.retried.Add(1)
 		if c.obs != nil {
 			c.obs.Notice(ctx, events.Notice{Kind: events.NoticeNak, Operation: op, Attempt: op.Delivery, Delay: c.delay(uint64(max(op.Delivery, 1))), Err: err})
 		}
 		return
 	}
-	c.log.WarnContext(ctx, "eventnats: dead-lettered", "consumer", c.cfg.Durable, "subject", m.Subject(),
-		"id", op.Event.ID, "type", op.Event.Type, "reason", reason)
+	c.log.WarnContext(ctx, "eventnats: dead-lettered", append(eventAttrs(op, "consumer", c.cfg.Durable, "subject", m.Subject()), "reason", reason)...)
 	c.deadLettered.Add(1)
 	if c.obs != nil {
 		c.obs.Notice(ctx, events.Notice{Kind: events.NoticeDeadLetter, Operation: op, Reason: reason})
 	}
+}
+
+// eventAttrs returns args with the event's "id" and "type" added, when
+// the message was an event.
+func eventAttrs(op events.Operation, args ...any) []any {
+	if op.Event.ID == "" {
+		return args
+	}
+	return append(args, "id", op.Event.ID, "type", op.Event.Type)
 }
 
 // delay is the backoff before the redelivery after the n-th delivery.
