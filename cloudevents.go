@@ -130,6 +130,7 @@ var ceNames = [ceAttrs]string{"specversion", "id", "source", "type", "time", "da
 type ceDecoder struct {
 	val     [ceAttrs][]byte // nil when absent or null
 	present [ceAttrs]bool
+	ext     map[string]string // string extension attributes; nil: not collected
 }
 
 // decode reads the attributes in one pass.
@@ -149,6 +150,12 @@ func (d *ceDecoder) decode(data []byte) error {
 		}
 		attr := ceAttr(key)
 		if attr < 0 {
+			if d.ext != nil && r.Peek() == '"' && !ceDefined(string(key)) {
+				if err := d.extension(&r, key, keyOff); err != nil {
+					return err
+				}
+				continue
+			}
 			if r.Skip() == nil {
 				break
 			}

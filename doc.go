@@ -82,6 +82,15 @@
 // once they all decode. Malformed JSON gives a [*SyntaxError] with the
 // byte offset and the field.
 //
+// # Tracing, metrics and logs
+//
+// A transport tells an [Observer] about every event it publishes and
+// handles, and about retries, naks, dead letters and replays ([Notice]),
+// handing it the message's metadata as a [Carrier] so that trace context
+// can travel with the event; the eventotel module is the OpenTelemetry
+// Observer. An Event logs as its envelope, never its payload
+// ([Event.LogValue]).
+//
 // # Compatibility
 //
 // Within a major version: type names, field names and types, constant

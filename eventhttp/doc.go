@@ -175,6 +175,14 @@
 // A 204 may also answer an event already handled, with
 // [WithReplayProtection].
 //
+// # Tracing
+//
+// [WithObserver] and [WithHandlerObserver] give the publisher and the
+// handler an [events.Observer] (such as eventotel's): the trace context
+// travels as traceparent and tracestate headers in binary mode and as
+// CloudEvents extension attributes in structured mode, and the
+// events.Handler runs in the context the Observer draws from them.
+//
 // Errors returned by this package start with "eventhttp:" and wrap the
 // underlying error, so [errors.Is] and [errors.As] find the events
 // package's sentinels and its [*events.ValidationError].

@@ -97,6 +97,7 @@ func NewHandler(h events.Handler, opts ...HandlerOption) (http.Handler, error) {
 		tolerance:  c.tolerance,
 		slots:      make(chan struct{}, c.maxInFlight),
 		retryAfter: strconv.FormatInt(int64(c.retryAfter/time.Second), 10),
+		obs:        c.obs,
 		now:        time.Now,
 	}
 	if c.secretsGiven {
@@ -121,6 +122,7 @@ type handler struct {
 	replay     *replayMemory // nil: no replay protection
 	slots      chan struct{} // one per request in flight
 	retryAfter string        // seconds
+	obs        events.Observer
 
 	now func() time.Time // tests replace it
 }
@@ -176,7 +178,18 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	e, err := decodeRequest(mode, r.Header, body)
+	var (
+		e   events.Event
+		ext map[string]string // extension attributes, read only for an Observer
+	)
+	if s.obs != nil && mode == Structured {
+		e, ext, err = events.FromCloudEventWithExtensions(body)
+		if err != nil {
+			err = fmt.Errorf("eventhttp: %w", err)
+		}
+	} else {
+		e, err = decodeRequest(mode, r.Header, body)
+	}
 	if err != nil {
 		writeProblem(w, problemFor(statusFor(err), err))
 		return
@@ -202,10 +215,10 @@ func (s *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		handled := false
 		defer func() { s.replay.finish(e.ID, seq, handled) }() // even if h panics
-		err = s.h.HandleEvent(r.Context(), e)
+		err = s.handle(r, mode, e, ext)
 		handled = err == nil
 	} else {
-		err = s.h.HandleEvent(r.Context(), e)
+		err = s.handle(r, mode, e, ext)
 	}
 	if err != nil {
 		writeProblem(w, handlerProblem(e.ID, err))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/algoryn/events"
 )
 
 // Defaults of a handler made by [NewHandler].
@@ -33,6 +35,7 @@ type handlerConfig struct {
 	replayMemory int // 0: no replay protection
 	maxInFlight  int
 	retryAfter   time.Duration
+	obs          events.Observer // nil: none
 }
 
 // RequireSignature makes the handler accept only requests signed as the

@@ -60,7 +60,9 @@ type Publisher struct {
 	maxBackoff  time.Duration
 	maxWait     time.Duration // longest Retry-After honoured
 	keys        []*signingKey // sign with each; behind pointers, so printing shows no key
-	optErr      error         // of an option, returned by NewPublisher
+	obs         events.Observer
+	path        string // of url: the destination an Observer is told
+	optErr      error  // of an option, returned by NewPublisher
 
 	// sleep waits for d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -174,6 +176,7 @@ func NewPublisher(target string, opts ...Option) (*Publisher, error) {
 	}
 	p := &Publisher{
 		url:         target,
+		path:        u.EscapedPath(),
 		client:      &http.Client{CheckRedirect: noRedirects},
 		mode:        Binary,
 		timeout:     DefaultTimeout,
@@ -262,6 +265,15 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 	if p.keys != nil {
 		header[headerWebhookID] = []string{encodeWebhookID(e.ID)}
 	}
+	if p.obs != nil {
+		return p.publishObserved(ctx, e, header, body)
+	}
+	return p.send(ctx, e, header, body, nil)
+}
+
+// send makes the attempts of Publish. retrying, when not nil, is told of
+// each failed attempt that will be made again, and of the wait.
+func (p *Publisher) send(ctx context.Context, e events.Event, header http.Header, body []byte, retrying func(attempt int, wait time.Duration, err error)) error {
 	for attempt := 1; ; attempt++ {
 		retryAfter, err := p.attempt(ctx, header, body)
 		if err == nil {
@@ -283,6 +295,9 @@ func (p *Publisher) Publish(ctx context.Context, e events.Event) error {
 		wait := retryWait(backoff(p.baseBackoff, p.maxBackoff, attempt), retryAfter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("eventhttp: publish %s: the next attempt would start after the context's deadline: %w", e.ID, err)
+		}
+		if retrying != nil {
+			retrying(attempt, wait, err)
 		}
 		if serr := p.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("eventhttp: publish %s: stopped after %d attempts (last: %w): %w", e.ID, attempt, err, serr)

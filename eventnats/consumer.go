@@ -125,8 +125,19 @@ type ConsumerConfig struct {
 	// value is jetstream.DeliverAllPolicy.
 	DeliverPolicy jetstream.DeliverPolicy
 	// Logger receives retries, dead letters and pull errors; default: a
-	// logger that discards everything.
+	// logger that discards everything. Records about an event carry its
+	// "id" and "type", and are logged with the handler's context, so a
+	// trace-aware slog.Handler adds the trace and span IDs an Observer put
+	// there.
 	Logger *slog.Logger
+	// Observer, when set, is told about every event handled (see
+	// [events.Observer]): the handler runs in the context it derives from
+	// the message's headers, which carry the publisher's trace context
+	// (kept by dead letters and replays); naks and dead letters are
+	// reported as [events.Notice]s. An Observer that is an
+	// [events.PendingObserver] is also given the durable's count of
+	// pending messages. Default nil: no cost.
+	Observer events.Observer
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
@@ -230,6 +241,7 @@ type Consumer struct {
 	js  jetstream.JetStream
 	cfg ConsumerConfig
 	log *slog.Logger
+	obs events.Observer
 
 	mu   sync.Mutex // guards cons and cc, which Run may change
 	cons jetstream.Consumer
@@ -291,7 +303,9 @@ func NewConsumer(ctx context.Context, js jetstream.JetStream, cfg ConsumerConfig
 	if err != nil {
 		return nil, brokerErr(js, fmt.Errorf("eventnats: create consumer %s on stream %s: %w", cfg.Durable, cfg.Stream, err))
 	}
-	return &Consumer{js: js, cfg: cfg, log: cfg.Logger, cons: cons, cc: cc}, nil
+	c := &Consumer{js: js, cfg: cfg, log: cfg.Logger, obs: cfg.Observer, cons: cons, cc: cc}
+	c.observePending()
+	return c, nil
 }
 
 // typeSubjects returns the subjects of types under prefix, sorted and
@@ -571,49 +585,69 @@ func (c *Consumer) process(ctx context.Context, m jetstream.Msg, h events.Handle
 	} else {
 		md = nil
 	}
+	op := events.Operation{System: SystemName, Destination: m.Subject(), ConsumerGroup: c.cfg.Durable, Delivery: int(n)}
 	e, err := eventFromType(c.subjectType(m.Subject()), m.Subject(), m.Headers(), m.Data())
 	if err != nil {
-		c.dead(ctx, m, md, "malformed: "+err.Error())
+		c.dead(ctx, m, md, op, "malformed: "+err.Error())
 		return
 	}
+	op.Event = e
+	if c.obs == nil {
+		c.processEvent(ctx, m, md, op, h, routed)
+		return
+	}
+	op.ReplayOf = m.Headers().Get(HeaderReplayOf)
+	ctx, end := c.obs.StartHandle(ctx, op, natsCarrier{h: m.Headers(), readOnly: true})
+	end(c.processEvent(ctx, m, md, op, h, routed))
+}
+
+// processEvent handles the event of a well-formed delivery, op.Event, and
+// returns the error that kept it from being handled, nil once it is.
+func (c *Consumer) processEvent(ctx context.Context, m jetstream.Msg, md *jetstream.MsgMetadata, op events.Operation, h events.Handler, routed bool) error {
+	e, n := op.Event, uint64(op.Delivery)
 	if !routed {
 		if err := e.Validate(); err != nil {
-			c.dead(ctx, m, md, "invalid: "+err.Error())
-			return
+			c.dead(ctx, m, md, op, "invalid: "+err.Error())
+			return err
 		}
 	}
 	if n > uint64(c.cfg.MaxDeliver)+unansweredSlack {
 		// Earlier deliveries all ended without an answer: the process
 		// died each time (or was stopped while the event waited, which
 		// the slack allows for). Do not let it crash the consumer again.
-		c.dead(ctx, m, md, fmt.Sprintf("delivered %d times without an answer (MaxDeliver %d + %d)", n, c.cfg.MaxDeliver, unansweredSlack))
-		return
+		reason := fmt.Sprintf("delivered %d times without an answer (MaxDeliver %d + %d)", n, c.cfg.MaxDeliver, unansweredSlack)
+		c.dead(ctx, m, md, op, reason)
+		return errors.New("eventnats: " + reason)
 	}
-	err = c.handle(ctx, m, h, e)
+	err := c.handle(ctx, m, h, e)
 	switch {
 	case err == nil:
 		if aerr := m.Ack(); aerr != nil {
-			c.log.WarnContext(ctx, "eventnats: ack failed; the event may be redelivered", "consumer", c.cfg.Durable, "id", e.ID, "err", brokerErr(c.js, aerr))
+			c.log.WarnContext(ctx, "eventnats: ack failed; the event may be redelivered", "consumer", c.cfg.Durable, "id", e.ID, "type", e.Type, "err", brokerErr(c.js, aerr))
 		}
 		c.handled.Add(1)
 	case errors.Is(err, events.ErrInvalidEvent) || errors.Is(err, events.ErrInvalidPayload):
-		c.dead(ctx, m, md, "invalid: "+err.Error())
+		c.dead(ctx, m, md, op, "invalid: "+err.Error())
 	case errors.Is(err, events.ErrUnknownType):
 		// Only reached for a type ConsumerConfig.Types asked for, or
 		// with a handler that does not list its types.
-		c.dead(ctx, m, md, "rejected: no handler for "+strconv.Quote(string(e.Type)))
+		c.dead(ctx, m, md, op, "rejected: no handler for "+strconv.Quote(string(e.Type)))
 	case isPermanent(err):
-		c.dead(ctx, m, md, "rejected: "+err.Error())
+		c.dead(ctx, m, md, op, "rejected: "+err.Error())
 	case n >= uint64(c.cfg.MaxDeliver):
-		c.dead(ctx, m, md, fmt.Sprintf("failed %d deliveries: %s", n, err.Error()))
+		c.dead(ctx, m, md, op, fmt.Sprintf("failed %d deliveries: %s", n, err.Error()))
 	default:
 		d := c.delay(n)
 		c.log.InfoContext(ctx, "eventnats: handler failed; will retry", "consumer", c.cfg.Durable, "id", e.ID, "type", e.Type, "delivery", n, "in", d, "err", err)
 		if nerr := m.NakWithDelay(d); nerr != nil {
-			c.log.WarnContext(ctx, "eventnats: nak failed; the event is redelivered after AckWait", "consumer", c.cfg.Durable, "id", e.ID, "err", brokerErr(c.js, nerr))
+			c.log.WarnContext(ctx, "eventnats: nak failed; the event is redelivered after AckWait", "consumer", c.cfg.Durable, "id", e.ID, "type", e.Type, "err", brokerErr(c.js, nerr))
 		}
 		c.retried.Add(1)
+		if c.obs != nil {
+			c.obs.Notice(ctx, events.Notice{Kind: events.NoticeNak, Operation: op, Attempt: int(n), Delay: d, Err: err})
+		}
 	}
+	return err
 }
 
 // subjectType returns the event type a subject carries: the part after
@@ -666,15 +700,32 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg, h events.Handler
 	return err
 }
 
-// dead dead-letters m and logs the outcome.
-func (c *Consumer) dead(ctx context.Context, m jetstream.Msg, md *jetstream.MsgMetadata, reason string) {
+// dead dead-letters m, whose event is op.Event (the zero Event for a
+// malformed message), and logs the outcome.
+func (c *Consumer) dead(ctx context.Context, m jetstream.Msg, md *jetstream.MsgMetadata, op events.Operation, reason string) {
 	if err := c.deadLetter(ctx, m, md, reason); err != nil {
-		c.log.ErrorContext(ctx, "eventnats: cannot dead-letter; the message will be redelivered", "consumer", c.cfg.Durable, "subject", m.Subject(), "reason", reason, "err", err)
+		c.log.ErrorContext(ctx, "eventnats: cannot dead-letter; the message will be redelivered",
+			append(eventAttrs(op, "consumer", c.cfg.Durable, "subject", m.Subject()), "reason", reason, "err", err)...)
 		c.retried.Add(1)
+		if c.obs != nil {
+			c.obs.Notice(ctx, events.Notice{Kind: events.NoticeNak, Operation: op, Attempt: op.Delivery, Delay: c.delay(uint64(max(op.Delivery, 1))), Err: err})
+		}
 		return
 	}
-	c.log.WarnContext(ctx, "eventnats: dead-lettered", "consumer", c.cfg.Durable, "subject", m.Subject(), "reason", reason)
+	c.log.WarnContext(ctx, "eventnats: dead-lettered", append(eventAttrs(op, "consumer", c.cfg.Durable, "subject", m.Subject()), "reason", reason)...)
 	c.deadLettered.Add(1)
+	if c.obs != nil {
+		c.obs.Notice(ctx, events.Notice{Kind: events.NoticeDeadLetter, Operation: op, Reason: reason})
+	}
+}
+
+// eventAttrs returns args with the event's "id" and "type" added, when
+// the message was an event.
+func eventAttrs(op events.Operation, args ...any) []any {
+	if op.Event.ID == "" {
+		return args
+	}
+	return append(args, "id", op.Event.ID, "type", op.Event.Type)
 }
 
 // delay is the backoff before the redelivery after the n-th delivery.

@@ -32,6 +32,11 @@ type DeadLettersConfig struct {
 	// DeadLetterPrefix is the subject prefix of dead letters; default
 	// [DefaultDeadLetterPrefix].
 	DeadLetterPrefix string
+	// Observer, when set, is told of each replay with an
+	// [events.NoticeReplay]. The replay keeps the trace context headers
+	// the event was published with, so its handling links to the original
+	// publish. Default nil.
+	Observer events.Observer
 }
 
 // withDefaults fills the zero fields and checks the prefixes.
@@ -361,6 +366,11 @@ func (d *DeadLetters) Replay(ctx context.Context, seq uint64) error {
 	ack, err := d.publish(ctx, r.msg, r.msgID)
 	if err != nil {
 		return fmt.Errorf("eventnats: replay dead letter %d (event %s) to %s; the dead letter is kept: %w", seq, r.dl.EventID, r.dl.Consumer, err)
+	}
+	if o := d.cfg.Observer; o != nil {
+		e, _ := r.dl.Event() // checked by prepareReplay
+		o.Notice(ctx, events.Notice{Kind: events.NoticeReplay, Reason: d.cfg.DeadLetterStream + ":" + strconv.FormatUint(seq, 10),
+			Operation: events.Operation{System: SystemName, Destination: r.msg.Subject, ConsumerGroup: r.dl.Consumer, Event: e}})
 	}
 	// Gone: a concurrent replay or purge deleted it; the replay stands.
 	if gone, err := d.delete(ctx, seq); err != nil && !gone {

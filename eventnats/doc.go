@@ -143,6 +143,14 @@
 // [Consumer.Stats], carry what a caller needs). Pass slog.Default() to see
 // retries and dead letters.
 //
+// # Tracing
+//
+// The Observer field of [PublisherConfig], [ConsumerConfig] and
+// [DeadLettersConfig] takes an [events.Observer] (such as eventotel's):
+// the publisher writes the trace context into the message headers, which
+// a dead letter keeps and a replay sends back, and the consumer runs the
+// handler in the context the Observer draws from them.
+//
 // # Try it
 //
 // From the repository root:

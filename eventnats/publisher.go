@@ -31,6 +31,13 @@ type PublisherConfig struct {
 	// Logger receives debug records of duplicates the server discarded.
 	// Default: a logger that discards everything.
 	Logger *slog.Logger
+	// Observer, when set, is told about every publish (see
+	// [events.Observer]) and sets headers on each message, such as the
+	// W3C trace context ("traceparent", "tracestate") of the publish,
+	// which the consumers' Observer reads; the headers stay on the
+	// message when it is dead-lettered and when it is replayed. Default
+	// nil: no headers added, no cost.
+	Observer events.Observer
 }
 
 // Publisher sends events to a JetStream stream. It implements
@@ -40,6 +47,7 @@ type Publisher struct {
 	prefix  string
 	timeout time.Duration
 	log     *slog.Logger
+	obs     events.Observer
 }
 
 var _ events.Publisher = (*Publisher)(nil)
@@ -66,7 +74,7 @@ func NewPublisher(js jetstream.JetStream, cfg PublisherConfig) (*Publisher, erro
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{js: js, prefix: cfg.Prefix, timeout: cfg.Timeout, log: cfg.Logger}, nil
+	return &Publisher{js: js, prefix: cfg.Prefix, timeout: cfg.Timeout, log: cfg.Logger, obs: cfg.Observer}, nil
 }
 
 // Publish validates e, publishes it with its ID as Nats-Msg-Id and waits
@@ -109,10 +117,15 @@ type Ack struct {
 // acknowledgement, telling a newly stored event from a duplicate the
 // stream discarded. It refuses and fails exactly as Publish does; on an
 // error the Ack is the zero value.
-func (p *Publisher) PublishAck(ctx context.Context, e events.Event) (Ack, error) {
+func (p *Publisher) PublishAck(ctx context.Context, e events.Event) (_ Ack, err error) {
 	m, err := p.msg(e)
 	if err != nil {
 		return Ack{}, err
+	}
+	if p.obs != nil {
+		var end func(error)
+		ctx, end = p.obs.StartPublish(ctx, publishOp(m, e), natsCarrier{h: m.Header})
+		defer func() { end(err) }()
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -132,7 +145,7 @@ func (p *Publisher) PublishAck(ctx context.Context, e events.Event) (Ack, error)
 		return Ack{}, brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
 	}
 	if ack.Duplicate {
-		p.log.DebugContext(ctx, "eventnats: duplicate discarded by the server", "id", e.ID, "subject", m.Subject)
+		p.log.DebugContext(ctx, "eventnats: duplicate discarded by the server", "id", e.ID, "type", e.Type, "subject", m.Subject)
 	}
 	return Ack{Stream: ack.Stream, Sequence: ack.Sequence, Duplicate: ack.Duplicate}, nil
 }
@@ -280,6 +293,7 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 		i   int
 		f   jetstream.PubAckFuture
 		msg *nats.Msg
+		end func(error) // of the Observer; nil without one
 	}
 	futs := make([]pending, 0, len(evs))
 	stall := p.timeout
@@ -296,16 +310,25 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: fmt.Errorf("%w: event %s: not sent: %w", ErrPublish, e.ID, ctx.Err())})
 			continue
 		}
+		var end func(error)
+		if p.obs != nil {
+			_, end = p.obs.StartPublish(ctx, publishOp(m, e), natsCarrier{h: m.Header})
+		}
 		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID), jetstream.WithStallWait(max(stall, time.Millisecond)), jetstream.WithRetryAttempts(0))
 		if err != nil {
-			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))})
+			err = brokerErr(p.js, fmt.Errorf("%w: event %s to %s: %w", ErrPublish, e.ID, m.Subject, err))
+			be.Failures = append(be.Failures, BatchFailure{Index: i, ID: e.ID, Err: err})
+			if end != nil {
+				end(err)
+			}
 			continue
 		}
-		futs = append(futs, pending{i, f, m})
+		futs = append(futs, pending{i, f, m, end})
 	}
 	noStream := map[string]bool{} // subject -> no stream captures it
 	for _, pf := range futs {
 		id := evs[pf.i].ID
+		failed := len(be.Failures)
 		fail := func(err error) {
 			if errors.Is(err, jetstream.ErrNoStreamResponse) {
 				s := pf.msg.Subject
@@ -329,20 +352,29 @@ func (p *Publisher) PublishBatch(ctx context.Context, evs []events.Event) error 
 		// An answer already in counts even if ctx is done too: select
 		// picks at random among ready cases, and would report a stored
 		// event as not acknowledged.
-		select {
-		case <-pf.f.Ok():
-			continue
-		case err := <-pf.f.Err():
-			fail(err)
-			continue
-		default:
-		}
-		select {
-		case <-pf.f.Ok():
-		case err := <-pf.f.Err():
-			fail(err)
-		case <-ctx.Done():
-			fail(fmt.Errorf("no acknowledgement: %w", ctx.Err()))
+		func() {
+			select {
+			case <-pf.f.Ok():
+				return
+			case err := <-pf.f.Err():
+				fail(err)
+				return
+			default:
+			}
+			select {
+			case <-pf.f.Ok():
+			case err := <-pf.f.Err():
+				fail(err)
+			case <-ctx.Done():
+				fail(fmt.Errorf("no acknowledgement: %w", ctx.Err()))
+			}
+		}()
+		if pf.end != nil {
+			if len(be.Failures) > failed {
+				pf.end(be.Failures[len(be.Failures)-1].Err)
+			} else {
+				pf.end(nil)
+			}
 		}
 	}
 	if len(be.Failures) == 0 {

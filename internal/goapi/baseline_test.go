@@ -24,6 +24,7 @@ var baselines = []struct {
 	{".", "github.com/algoryn/events/eventhttp", "api/eventhttp.txt"},
 	{"eventnats", "github.com/algoryn/events/eventnats", "api/eventnats.txt"},
 	{"eventoutbox", "github.com/algoryn/events/eventoutbox", "api/eventoutbox.txt"},
+	{"eventotel", "github.com/algoryn/events/eventotel", "api/eventotel.txt"},
 }
 
 // TestAPIBaseline fails when a public package's exported API differs from

@@ -29,6 +29,7 @@ var readmeBlocks = []struct {
 	{"ob, err := eventoutbox.Open(\"/var/lib/deploy/outbox.db\") // SQLite, one file, no server", "ctx context.Context, tx *sql.Tx, e events.Event, natsPublisher events.Publisher"},
 	{"s, ok := events.Schema(events.EventTypeRunCompleted) // ok is false for an unknown type", ""},
 	{"srv, err := eventnats.StartEmbedded(eventnats.EmbeddedConfig{StoreDir: \"/var/lib/algoryn/nats\"})", "ctx context.Context"},
+	{"obs, err := eventotel.New(eventotel.Config{ParentFromProducer: true}) // the global providers; or set TracerProvider, MeterProvider", "ctx context.Context, js jetstream.JetStream, router *events.Router, secret string, e events.Event"},
 }
 
 // readmeImports are the packages a README block may use, by name.
@@ -46,6 +47,7 @@ var readmeImports = map[string]string{
 	"eventhttp":   "github.com/algoryn/events/eventhttp",
 	"eventnats":   "github.com/algoryn/events/eventnats",
 	"eventoutbox": "github.com/algoryn/events/eventoutbox",
+	"eventotel":   "github.com/algoryn/events/eventotel",
 	"nats":        "github.com/nats-io/nats.go",
 	"jetstream":   "github.com/nats-io/nats.go/jetstream",
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // The demo's own subjects and streams: run against a shared broker
@@ -40,6 +42,7 @@ type config struct {
 	timeout  time.Duration
 	poison   bool
 	outbox   bool
+	trace    bool
 	log      *slog.Logger
 }
 
@@ -139,7 +142,8 @@ func short(id string) string {
 
 // publishFunc publishes e for tool, printing it as published with text,
 // or, if the broker did not acknowledge it, what failed means and why.
-type publishFunc func(tool string, e events.Event, text, failed string) error
+// The span in ctx, if any (--trace), is the publish's parent.
+type publishFunc func(ctx context.Context, tool string, e events.Event, text, failed string) error
 
 // ledger records what was published and what each consumer received.
 type ledger struct {
@@ -147,6 +151,7 @@ type ledger struct {
 	published []events.Event
 	got       map[string]map[string]int // consumer -> event ID -> deliveries
 	alerts    map[string]string         // alert ID -> correlated violation ID
+	paged     bool                      // alerts also go to the pager over HTTP (--trace)
 }
 
 func (l *ledger) sent(e events.Event) {
@@ -174,6 +179,10 @@ func (l *ledger) expected() map[string][]string {
 			want["relay"] = append(want["relay"], e.ID)
 		case events.EventTypeThresholdViolated:
 			want["beacon"] = append(want["beacon"], e.ID)
+		case events.EventTypeAlertFired:
+			if l.paged {
+				want["pager"] = append(want["pager"], e.ID)
+			}
 		}
 	}
 	return want
@@ -303,12 +312,36 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	if _, err := eventnats.EnsureStream(ctx, js, demoStreams); err != nil {
 		return setupFailed(err)
 	}
-	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Prefix: demoPrefix, Logger: cfg.log})
+	// --trace: one Observer for every publisher and consumer.
+	var (
+		tr     *tracing
+		obs    events.Observer
+		tracer trace.Tracer = noop.NewTracerProvider().Tracer("")
+	)
+	if cfg.trace {
+		if tr, err = newTracing(); err != nil {
+			return setupFailed(err)
+		}
+		defer tr.close()
+		obs, tracer = tr.obs, tr.tracer
+	}
+	pub, err := eventnats.NewPublisher(js, eventnats.PublisherConfig{Prefix: demoPrefix, Logger: cfg.log, Observer: obs})
 	if err != nil {
 		return setupFailed(err)
 	}
 
-	led := &ledger{got: map[string]map[string]int{}, alerts: map[string]string{}}
+	led := &ledger{got: map[string]map[string]int{}, alerts: map[string]string{}, paged: cfg.trace}
+	var page func(ctx context.Context, alert events.Event) error // Beacon pages over HTTP (--trace)
+	if cfg.trace {
+		pg, err := startPager(pagerHandler(led, out), obs, out)
+		if err != nil {
+			return setupFailed(err)
+		}
+		defer pg.close()
+		page = func(hctx context.Context, alert events.Event) error {
+			return pg.pub.Publish(trace.ContextWithSpan(ctx, trace.SpanFromContext(hctx)), alert)
+		}
+	}
 	// The tools publish to the broker, or with --outbox to the outbox,
 	// which a forwarder empties into the broker.
 	var target events.Publisher = pub
@@ -324,9 +357,10 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	// (or, with --outbox, the outbox) acknowledged it, so the output
 	// agrees with the summary. failed says what a failure means for this
 	// caller.
-	publish := func(tool string, e events.Event, text, failed string) error {
+	publish := func(pctx context.Context, tool string, e events.Event, text, failed string) error {
 		s := out.publishing()
-		if err := target.Publish(ctx, e); err != nil {
+		// The flow's deadline, and the span of pctx (--trace).
+		if err := target.Publish(trace.ContextWithSpan(ctx, trace.SpanFromContext(pctx)), e); err != nil {
 			out.unpublished(s, tool, e, failed, err)
 			return err
 		}
@@ -343,8 +377,8 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	consumers := map[string]*eventnats.Consumer{}
 	var handlers = map[string]events.Handler{
 		"relay":     relayHandler(led, out),
-		"beacon":    beaconHandler(led, out, publish),
-		"dashboard": dashboardHandler(led, out),
+		"beacon":    beaconHandler(led, out, publish, page),
+		"dashboard": dashboardHandler(led, out, cfg.trace),
 	}
 	defer func() { // leave nothing behind on a shared broker
 		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -367,6 +401,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 			Backoff:          []time.Duration{100 * time.Millisecond},
 			DeliverPolicy:    jetstream.DeliverNewPolicy,
 			Logger:           cfg.log.With("tool", name),
+			Observer:         obs,
 		})
 		if err != nil {
 			return setupFailed(err)
@@ -379,7 +414,7 @@ func flow(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		}()
 	}
 
-	produceErr := produce(ctx, cfg, js, publish, out, ob)
+	produceErr := produce(ctx, cfg, js, publish, out, ob, tracer)
 	if produceErr != nil {
 		fmt.Fprintln(stderr, produceErr)
 	}
@@ -414,6 +449,9 @@ wait:
 	if ob != nil {
 		ob.summary(ctx, len(led.published))
 	}
+	if tr != nil {
+		tr.printTraces(out, tag, ob != nil)
+	}
 	var st eventnats.ConsumerStats
 	for _, c := range consumers {
 		s := c.Stats()
@@ -423,8 +461,12 @@ wait:
 		st.DeadLettered += s.DeadLettered
 	}
 	out.line("")
-	out.line("summary: published %d, delivered %d (relay %d, beacon %d, dashboard %d), retried %d, dead-lettered %d, lost %d, violations without alert %d, in %s",
-		len(led.published), led.delivered(), len(led.got["relay"]), len(led.got["beacon"]), len(led.got["dashboard"]),
+	pagerCount := ""
+	if led.paged {
+		pagerCount = fmt.Sprintf(", pager %d", len(led.got["pager"]))
+	}
+	out.line("summary: published %d, delivered %d (relay %d, beacon %d, dashboard %d%s), retried %d, dead-lettered %d, lost %d, violations without alert %d, in %s",
+		len(led.published), led.delivered(), len(led.got["relay"]), len(led.got["beacon"]), len(led.got["dashboard"]), pagerCount,
 		st.Retried, st.DeadLettered, lost, unalerted, time.Since(start).Round(time.Millisecond))
 	if lost > 0 || unalerted > 0 || produceErr != nil {
 		out.line("FAIL: %d deliveries lost, %d violations without alert, publishing stopped early: %t", lost, unalerted, produceErr != nil)
@@ -438,13 +480,17 @@ wait:
 // first that is not published.
 // With --outbox (ob not nil) it stops the broker after the second event
 // and starts it again after the fourth.
-func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish publishFunc, out *printer, ob *outboxFlow) error {
+func produce(ctx context.Context, cfg config, js jetstream.JetStream, publish publishFunc, out *printer, ob *outboxFlow, tracer trace.Tracer) error {
 	step := func(tool string, p events.Payload, text string) error {
 		e, err := events.New(tool, p)
 		if err != nil {
 			return fmt.Errorf("eventflow: %s: %w", tool, err)
 		}
-		if err := publish(tool, e, text, "not published"); err != nil {
+		// The tool's own span (--trace), where each causal chain starts.
+		sctx, span := tracer.Start(ctx, tool+" emits "+string(e.Type))
+		err = publish(sctx, tool, e, text, "not published")
+		span.End()
+		if err != nil {
 			return fmt.Errorf("eventflow: %s: %w", tool, err)
 		}
 		time.Sleep(50 * time.Millisecond) // let each hop print in order
@@ -508,7 +554,9 @@ func relayHandler(led *ledger, out *printer) events.Handler {
 // alertNamespace makes alert IDs: a name-based UUID of the violation ID.
 var alertNamespace = uuid.MustParse("6f0e3c52-4a51-4f0e-9a57-1f2b8e6c0a11")
 
-func beaconHandler(led *ledger, out *printer, publish publishFunc) events.Handler {
+// beaconHandler fires an alert for each violation over NATS and, when page
+// is not nil (--trace), pages the pager over HTTP too.
+func beaconHandler(led *ledger, out *printer, publish publishFunc, page func(context.Context, events.Event) error) events.Handler {
 	r := events.NewRouter()
 	events.Handle(r, func(ctx context.Context, e events.Event, p events.ThresholdViolatedPayload) error {
 		out.hop("beacon", "←", e.Type, e.ID, fmt.Sprintf("%s from %s: %s (%g > %g)", p.Service, e.Source, p.Description, p.Actual, p.Limit))
@@ -523,9 +571,14 @@ func beaconHandler(led *ledger, out *printer, publish publishFunc) events.Handle
 		if err != nil {
 			return events.Permanent(err)
 		}
-		if err := publish(events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID),
+		if err := publish(ctx, events.SourceBeacon, alert, "critical alert on "+p.Service+", caused by "+short(e.ID),
 			"publish failed, the violation will be retried"); err != nil {
 			return err // retried
+		}
+		if page != nil {
+			if err := page(ctx, alert); err != nil {
+				return err // retried; the alert's republish is deduplicated
+			}
 		}
 		led.received("beacon", e)
 		return nil
@@ -533,7 +586,13 @@ func beaconHandler(led *ledger, out *printer, publish publishFunc) events.Handle
 	return r
 }
 
-func dashboardHandler(led *ledger, out *printer) events.Handler {
+// dashboardHandler shows every event; it is the pager too, unless the
+// pager is reached over HTTP (paged, --trace).
+func dashboardHandler(led *ledger, out *printer, paged bool) events.Handler {
+	alertTool := "pager"
+	if paged {
+		alertTool = "dashboard"
+	}
 	return events.HandlerFunc(func(_ context.Context, e events.Event) error {
 		p, err := events.DecodePayload(e)
 		if err != nil {
@@ -547,7 +606,7 @@ func dashboardHandler(led *ledger, out *printer) events.Handler {
 			led.mu.Lock()
 			led.alerts[p.AlertID] = p.CorrelationEventID
 			led.mu.Unlock()
-			out.hop("pager", "←", e.Type, e.ID, fmt.Sprintf("%s alert on %s, caused by %s", p.Severity, p.Service, short(p.CorrelationEventID)))
+			out.hop(alertTool, "←", e.Type, e.ID, fmt.Sprintf("%s alert on %s, caused by %s", p.Severity, p.Service, short(p.CorrelationEventID)))
 		}
 		return nil
 	})

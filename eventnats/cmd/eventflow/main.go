@@ -36,6 +36,9 @@
 //	--outbox       publish through an eventoutbox (SQLite, in the store directory) and stop
 //	               the embedded broker after the second event, start it again after the
 //	               fourth: every event still arrives; not with --nats
+//	--trace        follow each event with OpenTelemetry (eventotel, the SDK's in-memory
+//	               exporter): Beacon also pages a pager over HTTP, and the traces are printed
+//	               as trees, one per event a tool emitted, from the tool to the pager
 //	--verbose      log retries and dead letters (log/slog to stderr)
 package main
 
@@ -63,6 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.timeout, "timeout", 20*time.Second, "give up after this long (positive)")
 	fs.BoolVar(&cfg.poison, "poison", false, "also publish one malformed message, to show dead-lettering")
 	fs.BoolVar(&cfg.outbox, "outbox", false, "publish through an outbox and stop the embedded broker in the middle of the flow; not with --nats")
+	fs.BoolVar(&cfg.trace, "trace", false, "trace each event with OpenTelemetry and print the traces as trees; Beacon also pages a pager over HTTP")
 	verbose := fs.Bool("verbose", false, "log retries and dead letters to stderr")
 	if err := fs.Parse(args); err != nil {
 		return 2

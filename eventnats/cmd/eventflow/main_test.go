@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,4 +164,93 @@ func TestPrinterHoldsLinesBehindPendingPublish(t *testing.T) {
 		"  pulse     ✗ run.completed         000-lost   not published (no acknowledgement in time; the broker may still have stored it): publish: context deadline exceeded\n"+
 		"  dashboard ← run.completed         000-lost   got it anyway\n"+
 		"summary\n", b.String())
+}
+
+// TestEventflowTrace: with --trace every causal chain is one trace,
+// printed as a tree from the tool's span to the pager reached over HTTP.
+func TestEventflowTrace(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"--store", t.TempDir(), "--trace"}, &out, &errOut)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", &out, &errOut)
+	s := out.String()
+	assert.Contains(t, s, "summary: published 7, delivered 13 (relay 2, beacon 2, dashboard 7, pager 2), retried 0, dead-lettered 0, lost 0, violations without alert 0")
+	assert.Contains(t, s, "traces: 5, one per event a tool emitted (27 spans; send = PRODUCER, process = CONSUMER)")
+	assert.Contains(t, s, "metrics: sent 9, consumed 13, handled 13, failed 0, retried 0, dead-lettered 0")
+	assert.Equal(t, 2, strings.Count(s, "pager     ← alert.fired"), s)
+
+	// The trees, each written as label(children…) with the children
+	// sorted, since consumers of one event start in either order.
+	tree := s[strings.Index(s, "traces: "):strings.Index(s, "metrics: ")]
+	trees := parseTrees(t, strings.Split(tree, "\n")[1:])
+	require.Len(t, trees, 5, tree)
+	assert.Equal(t, []string{
+		"deploy emits service.registered(send algoryn.demo.events.service.registered(process algoryn.demo.events.service.registered dashboard,process algoryn.demo.events.service.registered relay))",
+		"pulse emits run.completed(send algoryn.demo.events.run.completed(process algoryn.demo.events.run.completed dashboard))",
+		"pulse emits threshold.violated(send algoryn.demo.events.threshold.violated(" +
+			"process algoryn.demo.events.threshold.violated beacon(send /pager(process /pager),send algoryn.demo.events.alert.fired(process algoryn.demo.events.alert.fired dashboard))," +
+			"process algoryn.demo.events.threshold.violated dashboard))",
+		"relay emits threshold.violated(send algoryn.demo.events.threshold.violated(" +
+			"process algoryn.demo.events.threshold.violated beacon(send /pager(process /pager),send algoryn.demo.events.alert.fired(process algoryn.demo.events.alert.fired dashboard))," +
+			"process algoryn.demo.events.threshold.violated dashboard))",
+		"deploy emits service.deregistered(send algoryn.demo.events.service.deregistered(process algoryn.demo.events.service.deregistered dashboard,process algoryn.demo.events.service.deregistered relay))",
+	}, trees, tree)
+}
+
+// parseTrees reads the printed trees back: the depth of a span is where
+// its name starts, three columns a level, and its label is its name and
+// consumer, without the trace ID and the duration.
+func parseTrees(t *testing.T, lines []string) []string {
+	t.Helper()
+	type node struct {
+		label string
+		kids  []*node
+	}
+	var roots []*node
+	var stack []*node
+	for _, line := range lines {
+		if line == "" {
+			continue
+		}
+		r := []rune(strings.TrimPrefix(line, "  "))
+		col := 0
+		for col < len(r) && strings.ContainsRune(" │├└─", r[col]) {
+			col++
+		}
+		require.Zero(t, col%3, "line %q", line)
+		depth := col / 3
+		var kept []string
+		for _, f := range strings.Fields(string(r[col:])) {
+			if f == "trace" || strings.HasSuffix(f, "…") || (f[0] >= '0' && f[0] <= '9' && strings.HasSuffix(f, "s")) {
+				continue
+			}
+			kept = append(kept, f)
+		}
+		n := &node{label: strings.Join(kept, " ")}
+		require.LessOrEqual(t, depth, len(stack), "line %q", line)
+		stack = stack[:depth]
+		if depth == 0 {
+			roots = append(roots, n)
+		} else {
+			p := stack[depth-1]
+			p.kids = append(p.kids, n)
+		}
+		stack = append(stack, n)
+	}
+	var str func(n *node) string
+	str = func(n *node) string {
+		if len(n.kids) == 0 {
+			return n.label
+		}
+		kids := make([]string, len(n.kids))
+		for i, k := range n.kids {
+			kids[i] = str(k)
+		}
+		slices.Sort(kids)
+		return n.label + "(" + strings.Join(kids, ",") + ")"
+	}
+	out := make([]string, len(roots))
+	for i, r := range roots {
+		out[i] = str(r)
+	}
+	return out
 }
