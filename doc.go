@@ -73,8 +73,7 @@
 // # Errors
 //
 // Every error matches one of [ErrInvalidEvent], [ErrInvalidPayload],
-// [ErrUnknownType] or [ErrTypeMismatch] with [errors.Is] (the one exception
-// is a failure of the system's random source in [New]). Validation errors
+// [ErrUnknownType] or [ErrTypeMismatch] with [errors.Is]. Validation errors
 // are a [*ValidationError] listing every failing field at once, in field
 // order, as [*FieldError] values with a path such as "Summary.ErrorRate",
 // the bad value and what was expected. Decoding reports every value of the

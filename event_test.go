@@ -72,6 +72,8 @@ func TestNew(t *testing.T) {
 	id, err := uuid.Parse(e.ID)
 	require.NoError(t, err, "ID must be a UUID")
 	assert.Equal(t, uuid.Version(7), id.Version())
+	sec, nsec := id.Time().UnixTime()
+	assert.Equal(t, e.Timestamp.UnixMilli(), time.Unix(sec, nsec).UnixMilli(), "the ID's time is the Timestamp's millisecond")
 	assert.Equal(t, events.EventTypeRunCompleted, e.Type)
 	assert.Equal(t, events.SourcePulse, e.Source)
 	assert.Equal(t, time.UTC, e.Timestamp.Location())

@@ -7,8 +7,6 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/algoryn/events/internal/jsonwire"
 )
 
@@ -37,8 +35,11 @@ func WithTimestamp(t time.Time) Option {
 
 // New builds a validated event carrying p:
 //
-//   - ID is a new UUIDv7 string: time-ordered, and the event's idempotency
-//     key, so make the event once and send that same value on every retry;
+//   - ID is a new UUIDv7 string: time-ordered (within the process, IDs
+//     increase in the order they are made), and the event's idempotency
+//     key, so make the event once and send that same value on every retry.
+//     Unless an option sets the ID or the time, the ID's time comes from
+//     the same clock reading as Timestamp;
 //   - Type is p.EventType();
 //   - Source is source, e.g. [SourcePulse];
 //   - Timestamp is now, in UTC, with the monotonic clock reading removed;
@@ -55,9 +56,8 @@ func WithTimestamp(t time.Time) Option {
 // own error is wrapped so that it matches too). A bad source, ID,
 // timestamp or type gives a [*ValidationError] matching [ErrInvalidEvent].
 // A payload type of another package may not claim one of the types in
-// [Types]. New never panics and never returns a bare encoding/json error.
-// The one error matching no sentinel is a failure of the system's random
-// source while making the ID.
+// [Types]. New never panics and never returns a bare encoding/json error;
+// every error it returns matches one of the sentinels.
 func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	o := applyOptions(opts)
 	var fe fieldErrors
@@ -116,15 +116,14 @@ func (o *options) finish(t EventType, source string, payload []byte) (Event, err
 		return Event{}, &ValidationError{Type: t, Fields: []*FieldError{f}}
 	}
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
-	if !o.hasID {
-		id, err := uuid.NewV7()
-		if err != nil {
-			return Event{}, fmt.Errorf("events: cannot make an event ID: %w", err)
+	if !o.hasID || !o.hasTS {
+		now := time.Now()
+		if !o.hasID {
+			e.ID = newID(now)
 		}
-		e.ID = id.String()
-	}
-	if !o.hasTS {
-		e.Timestamp = time.Now().Round(0).UTC()
+		if !o.hasTS {
+			e.Timestamp = now.Round(0).UTC()
+		}
 	}
 	return e, nil
 }
