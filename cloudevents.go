@@ -260,7 +260,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		} else if f := payloadSizeProblem(len(data)); f != nil {
 			fe.add("data", f.Kind, f.BadValue, f.Detail)
 		} else {
-			e.Payload = append([]byte(nil), data...)
+			e.Payload = stampedCopy(data) // Skip checked it: JSON, UTF-8
 		}
 	case d.present[ceDataBase64]:
 		p, f, err := base64Payload(b64)

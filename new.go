@@ -73,7 +73,7 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	if payloadErr != nil {
 		return Event{}, payloadErr
 	}
-	return o.finish(t, source, payload)
+	return o.finish(t, source, payload, true)
 }
 
 // applyOptions returns the options opts set. Without options nothing is
@@ -110,10 +110,15 @@ func (o *options) checkEnvelope(fe *fieldErrors, t EventType, source string) err
 }
 
 // finish builds the event around an encoded payload, making its ID and
-// time unless the options gave them.
-func (o *options) finish(t EventType, source string, payload []byte) (Event, error) {
+// time unless the options gave them. own reports a payload written by this
+// package's encoder, which is valid JSON and UTF-8, and so is stamped
+// once its size is checked (see stamp).
+func (o *options) finish(t EventType, source string, payload []byte, own bool) (Event, error) {
 	if f := payloadSizeProblem(len(payload)); f != nil {
 		return Event{}, &ValidationError{Type: t, Fields: []*FieldError{f}}
+	}
+	if own {
+		payload = stamp(payload)
 	}
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
 	if !o.hasID || !o.hasTS {
@@ -154,7 +159,7 @@ func newEvent(source string, p Payload, o options) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	return o.finish(t, source, payload)
+	return o.finish(t, source, payload, own)
 }
 
 // encodeOwnValue is encodeOwn for a payload struct of this package held

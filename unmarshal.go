@@ -166,7 +166,7 @@ func readPayload(r *jsonwire.Reader, c byte, out *Event) error {
 		if f := payloadSizeProblem(len(raw)); f != nil {
 			return eventSyntaxError(off, "Payload", f.Detail+", got "+strconv.Itoa(len(raw)), nil)
 		}
-		out.Payload = append([]byte(nil), raw...)
+		out.Payload = stampedCopy(raw)
 		return nil
 	case '"':
 		s, ok := r.Str()
@@ -208,7 +208,7 @@ func base64Payload(s []byte) ([]byte, *FieldError, error) {
 	if f := payloadProblem(p[:n]); f != nil {
 		return nil, f, nil
 	}
-	return p[:n], nil, nil
+	return stamp(p[:n]), nil, nil
 }
 
 // fieldIndex returns the index of key in envelopeKeys, matched as
