@@ -39,6 +39,9 @@ func KindOf(c byte) string {
 // the shortest decimal that round-trips, in exponent form only for very
 // large or very small magnitudes. f must be finite.
 func AppendFloat(b []byte, f float64) []byte {
+	if out, ok := appendShortDecimal(b, f); ok {
+		return out
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -52,6 +55,56 @@ func AppendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendShortDecimal is the fast path of AppendFloat, the mirror of
+// ParseFloat's: it appends f when f is the float64 nearest to a decimal D
+// of at most 15 significant digits, with 1e-6 <= |f| < 1e15, and reports
+// whether it did. D is then the shortest decimal that reads back as f, so
+// it is what strconv writes: two decimals of at most 15 significant digits
+// in the same decade are at least 10^(e-14) apart, farther than the
+// 2^-52·10^(e+1) between neighbouring float64s, so no other such decimal
+// reads back as f. A candidate m·10^-k (m < 10^15, k <= 15) is checked
+// exactly: m and 10^k are exact in a float64, and their quotient is
+// correctly rounded, as ParseFloat rounds D.
+func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
+	neg := f < 0
+	if neg {
+		f = -f
+	}
+	if !(f >= 1e-6 && f < 1e15) { // also NaN, and both zeros (0 and -0)
+		return b, false
+	}
+	for k := 0; k < len(pow10); k++ {
+		s := f * pow10[k]
+		if s >= 1e15 {
+			return b, false
+		}
+		m := math.Round(s)
+		if m/pow10[k] != f {
+			continue
+		}
+		u := uint64(m)
+		for k > 0 && u%10 == 0 { // the same D with fewer digits
+			u /= 10
+			k--
+		}
+		if neg {
+			b = append(b, '-')
+		}
+		unit := uint64(pow10[k])
+		b = strconv.AppendUint(b, u/unit, 10)
+		if k > 0 {
+			b = append(b, '.')
+			frac := u % unit
+			for p := unit / 10; p > frac && p > 1; p /= 10 { // leading zeros
+				b = append(b, '0')
+			}
+			b = strconv.AppendUint(b, frac, 10)
+		}
+		return b, true
+	}
+	return b, false
 }
 
 // ParseFloat parses a JSON number that a [Reader] has checked as

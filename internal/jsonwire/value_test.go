@@ -3,6 +3,7 @@ package jsonwire
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,5 +273,23 @@ func checkParseInt(t *testing.T, num string) {
 	n, err := strconv.ParseInt(num, 10, 64)
 	if ok != (err == nil) || (ok && got != n) {
 		t.Fatalf("ParseInt(%s) = %d, %v; strconv.ParseInt: %d, %v", num, got, ok, n, err)
+	}
+}
+
+// TestAppendFloatManyValues holds AppendFloat (its fast path for short
+// decimals in particular) to encoding/json over values of every kind:
+// short decimals, their neighbouring float64s, and random bit patterns.
+func TestAppendFloatManyValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		m := float64(rng.Uint64N(1_000_000_000_000_000))
+		m = math.Trunc(m / pow10[rng.IntN(15)])
+		d := m / pow10[rng.IntN(16)]
+		for _, x := range []float64{d, -d, math.Nextafter(d, 0), math.Nextafter(d, math.Inf(1)),
+			math.Float64frombits(rng.Uint64())} {
+			if !math.IsNaN(x) && !math.IsInf(x, 0) {
+				checkAppendFloat(t, x)
+			}
+		}
 	}
 }
