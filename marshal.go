@@ -44,7 +44,7 @@ func (e Event) AppendJSON(dst []byte) ([]byte, error) {
 	if y := ts.Year(); y < 0 || y > 9999 {
 		fe.add("Timestamp", FieldErrorOutOfRange, ts.Format(time.RFC3339Nano), "must have a year from 0000 to 9999")
 	}
-	if len(e.Payload) > 0 && !stamped(e.Payload) {
+	if checked, _ := stampOf(e.Payload, e.Type); len(e.Payload) > 0 && !checked {
 		if f := payloadProblem(e.Payload); f != nil {
 			fe.list = append(fe.list, f)
 		}

@@ -111,14 +111,14 @@ func (o *options) checkEnvelope(fe *fieldErrors, t EventType, source string) err
 
 // finish builds the event around an encoded payload, making its ID and
 // time unless the options gave them. own reports a payload written by this
-// package's encoder, which is valid JSON and UTF-8, and so is stamped
-// once its size is checked (see stamp).
+// package's encoder from a valid payload struct, which is stamped
+// canonical once its size is checked (see stampCanonical).
 func (o *options) finish(t EventType, source string, payload []byte, own bool) (Event, error) {
 	if f := payloadSizeProblem(len(payload)); f != nil {
 		return Event{}, &ValidationError{Type: t, Fields: []*FieldError{f}}
 	}
 	if own {
-		payload = stamp(payload)
+		payload = stampCanonical(payload, t)
 	}
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
 	if !o.hasID || !o.hasTS {

@@ -38,6 +38,9 @@ type ownPayloadPtr interface {
 type payloadKind struct {
 	typ  EventType
 	zero Payload // the payload struct's zero value
+	// subjectKey is the wire key of the subject field, quoted as the
+	// encoder writes it: `"Service"`.
+	subjectKey string
 }
 
 // kindOf returns the row of payloadTable for t, or nil.

@@ -37,9 +37,12 @@ func (e Event) Validate() error {
 func (e *Event) validate() (subject string, err error) {
 	var fe fieldErrors
 	e.validateEnvelope(&fe)
+	checked, canonical := stampOf(e.Payload, e.Type)
 	d := payloadDecoder{r: jsonwire.NewReader(e.Payload)}
 	d.fe.prefix = "Payload."
-	if k := kindOf(e.Type); k != nil && payloadSizeProblem(len(e.Payload)) == nil && d.r.Peek() == '{' {
+	if k := kindOf(e.Type); canonical {
+		subject = canonicalSubject(e.Payload, k.subjectKey) // checked when New wrote it
+	} else if k != nil && payloadSizeProblem(len(e.Payload)) == nil && d.r.Peek() == '{' {
 		// One pass reads, checks and decodes the payload.
 		_, subject, _ = checkPayload(k.typ, &d, false)
 		if d.r.Err != nil {
@@ -47,12 +50,29 @@ func (e *Event) validate() (subject string, err error) {
 		} else {
 			fe.list = append(fe.list, d.fe.list...)
 		}
-	} else if stamped(e.Payload) {
+	} else if checked {
 		// bytes this package checked: an object within the size limit
 	} else if f := payloadProblem(e.Payload); f != nil {
 		fe.list = append(fe.list, f)
 	}
 	return subject, fe.err(e.Type, true)
+}
+
+// canonicalSubject returns the subject of a payload stamped canonical,
+// borrowed from it: the string under key (quoted), which such a payload
+// holds once, as written by the encoder.
+func canonicalSubject(p []byte, key string) string {
+	r := jsonwire.NewReader(p)
+	for more := r.Object(); more; more = r.More() {
+		if r.KeyIs(key) {
+			s, _ := r.Str()
+			return jsonwire.Borrow(s)
+		}
+		if _, _, ok := r.Key(); !ok || r.Skip() == nil {
+			break
+		}
+	}
+	return ""
 }
 
 // validateEnvelope checks everything but the payload.

@@ -14,13 +14,13 @@ var knownTypes = [...]EventType{
 }
 
 // payloadTable lists, for each type of knownTypes and in that order, its
-// payload struct.
+// payload struct and the wire key of its subject, quoted.
 var payloadTable = [...]payloadKind{
-	{typ: EventTypeRunCompleted, zero: RunCompletedPayload{}},
-	{typ: EventTypeThresholdViolated, zero: ThresholdViolatedPayload{}},
-	{typ: EventTypeServiceRegistered, zero: ServiceRegisteredPayload{}},
-	{typ: EventTypeServiceDeregistered, zero: ServiceDeregisteredPayload{}},
-	{typ: EventTypeAlertFired, zero: AlertFiredPayload{}},
+	{typ: EventTypeRunCompleted, zero: RunCompletedPayload{}, subjectKey: `"Service"`},
+	{typ: EventTypeThresholdViolated, zero: ThresholdViolatedPayload{}, subjectKey: `"Service"`},
+	{typ: EventTypeServiceRegistered, zero: ServiceRegisteredPayload{}, subjectKey: `"Name"`},
+	{typ: EventTypeServiceDeregistered, zero: ServiceDeregisteredPayload{}, subjectKey: `"Name"`},
+	{typ: EventTypeAlertFired, zero: AlertFiredPayload{}, subjectKey: `"Service"`},
 }
 
 // Subject returns Service, the subject of the event: what it is about,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -16,10 +17,10 @@ func genTable(m *pkgModel) ([]byte, error) {
 		fmt.Fprintf(&b, "%s,\n", s.typeConst)
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("// payloadTable lists, for each type of knownTypes and in that order, its\n// payload struct.\n")
+	b.WriteString("// payloadTable lists, for each type of knownTypes and in that order, its\n// payload struct and the wire key of its subject, quoted.\n")
 	b.WriteString("var payloadTable = [...]payloadKind{\n")
 	for _, s := range m.payloads {
-		fmt.Fprintf(&b, "{typ: %s, zero: %s{}},\n", s.typeConst, s.name)
+		fmt.Fprintf(&b, "{typ: %s, zero: %s{}, subjectKey: %s},\n", s.typeConst, s.name, "`"+strconv.Quote(s.subject.key)+"`")
 	}
 	b.WriteString("}\n\n")
 	for _, s := range m.payloads {
