@@ -96,7 +96,29 @@ func checkEvent(e *Event) (subject string, err error) {
 // field, the path below data such as "data.Summary.ErrorRate" (such an
 // error also matches [ErrInvalidPayload]). FromCloudEvent never panics.
 func FromCloudEvent(b []byte) (Event, error) {
-	var d ceDecoder
+	e, _, err := fromCloudEvent(b, false)
+	return e, err
+}
+
+// fromCloudEvent reads b, with its string extension attributes when
+// withExt. It reads b the quick way first (see ceDecoder.quick); on any
+// error it reads b again the careful way, for the exact error.
+func fromCloudEvent(b []byte, withExt bool) (Event, map[string]string, error) {
+	for _, quick := range [...]bool{true, false} {
+		d := ceDecoder{quick: quick}
+		if withExt {
+			d.ext = map[string]string{}
+		}
+		e, err := d.read(b)
+		if err == nil || !quick {
+			return e, d.ext, err
+		}
+	}
+	panic("unreachable")
+}
+
+// read reads the event in b and checks it.
+func (d *ceDecoder) read(b []byte) (Event, error) {
 	if err := d.decode(b); err != nil {
 		return Event{}, err
 	}
@@ -106,6 +128,9 @@ func FromCloudEvent(b []byte) (Event, error) {
 	}
 	if _, err := checkEvent(&e); err != nil {
 		return Event{}, ceError(err)
+	}
+	if d.quick {
+		e.Payload = stamp(e.Payload) // checkEvent has now read it in full
 	}
 	return e, nil
 }
@@ -131,6 +156,13 @@ type ceDecoder struct {
 	val     [ceAttrs][]byte // nil when absent or null
 	present [ceAttrs]bool
 	ext     map[string]string // string extension attributes; nil: not collected
+	// quick finds the end of an object in data without checking its
+	// content, which checkEvent reads in full anyway (decoding a payload
+	// of a known type, or checking the bytes of another); so data is read
+	// once, not twice. The payload is stamped only after that check. A
+	// quick read that fails says nothing: the caller reads again without
+	// quick, for the exact error.
+	quick bool
 }
 
 // decode reads the attributes in one pass.
@@ -169,6 +201,8 @@ func (d *ceDecoder) decode(data []byte) error {
 		switch {
 		case c == 'n' && r.Null(): // null counts as absent
 			continue
+		case attr == ceData && d.quick && c == '{':
+			d.val[attr] = r.SkipUnchecked()
 		case attr == ceData:
 			d.val[attr] = r.Skip()
 		case c == '"':
@@ -260,7 +294,7 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		} else if f := payloadSizeProblem(len(data)); f != nil {
 			fe.add("data", f.Kind, f.BadValue, f.Detail)
 		} else {
-			e.Payload = stampedCopy(data) // Skip checked it: JSON, UTF-8
+			e.Payload = d.copyData(data)
 		}
 	case d.present[ceDataBase64]:
 		p, f, err := base64Payload(b64)
@@ -278,6 +312,17 @@ func (d *ceDecoder) event() (Event, fieldErrors) {
 		fe.required("data")
 	}
 	return e, fe
+}
+
+// copyData copies the payload from data, with room for a stamp. Read
+// carefully (not quick), Skip has checked it, and it is stamped now.
+func (d *ceDecoder) copyData(data []byte) []byte {
+	if !d.quick {
+		return stampedCopy(data)
+	}
+	p := make([]byte, len(data), len(data)+stampLen)
+	copy(p, data)
+	return p
 }
 
 // ceFieldNames maps the envelope's Go field names to CloudEvents

@@ -72,21 +72,11 @@ func ToCloudEventWithExtensions(e Event, ext map[string]string) ([]byte, error) 
 // extension attribute given twice gives a [*SyntaxError] as a duplicate
 // attribute does. The map is nil when there are none.
 func FromCloudEventWithExtensions(b []byte) (Event, map[string]string, error) {
-	d := ceDecoder{ext: map[string]string{}}
-	if err := d.decode(b); err != nil {
-		return Event{}, nil, err
+	e, ext, err := fromCloudEvent(b, true)
+	if err != nil || len(ext) == 0 {
+		return e, nil, err
 	}
-	e, fe := d.event()
-	if len(fe.list) > 0 {
-		return Event{}, nil, fe.err(e.Type, true)
-	}
-	if _, err := checkEvent(&e); err != nil {
-		return Event{}, nil, ceError(err)
-	}
-	if len(d.ext) == 0 {
-		return e, nil, nil
-	}
-	return e, d.ext, nil
+	return e, ext, nil
 }
 
 // extension reads the string value of the extension attribute key.

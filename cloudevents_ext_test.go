@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -114,6 +116,11 @@ func FuzzFromCloudEventWithExtensions(f *testing.F) {
 	f.Add([]byte(ceValid))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		e, ext, err := FromCloudEventWithExtensions(in)
+		careful := ceDecoder{ext: map[string]string{}}
+		want, wantErr := careful.read(in)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(e, want) || (err == nil && len(ext)+len(careful.ext) > 0 && !reflect.DeepEqual(ext, careful.ext)) {
+			t.Fatalf("quick and careful reads differ:\n%+v, %v, %v\n%+v, %v, %v", e, ext, err, want, careful.ext, wantErr)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalidEvent) {
 				t.Fatalf("error %v does not match ErrInvalidEvent", err)

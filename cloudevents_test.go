@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -437,6 +438,13 @@ func FuzzFromCloudEvent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		e, err := FromCloudEvent(in)
+		// The quick read (see ceDecoder.quick) changes nothing: the same
+		// event, or the same error, as the careful read alone.
+		var careful ceDecoder
+		want, wantErr := careful.read(in)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(e, want) {
+			t.Fatalf("quick and careful reads differ:\n%+v, %v\n%+v, %v", e, err, want, wantErr)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalidEvent) {
 				t.Fatalf("error %v does not match ErrInvalidEvent", err)

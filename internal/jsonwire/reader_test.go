@@ -612,3 +612,26 @@ func firstInvalidUTF8(data []byte) int {
 	}
 	return -1
 }
+
+// FuzzSkipUnchecked holds SkipUnchecked to Skip: on every input that Skip
+// accepts as a container, it returns the same span and leaves the reader
+// at the same offset.
+func FuzzSkipUnchecked(f *testing.F) {
+	for _, tt := range kindCases {
+		f.Add(tt.data)
+	}
+	f.Add(`{"a":"}\"]","b":[{"c":"\\"}]} ,1`)
+	f.Fuzz(func(t *testing.T, s string) {
+		strict := NewReader([]byte(s))
+		c := strict.Peek()
+		want := strict.Skip()
+		if want == nil || (c != '{' && c != '[') {
+			return
+		}
+		lenient := NewReader([]byte(s))
+		got := lenient.SkipUnchecked()
+		if string(got) != string(want) || lenient.Offset() != strict.Offset() {
+			t.Fatalf("SkipUnchecked(%q) = %q at %d, Skip %q at %d", s, got, lenient.Offset(), want, strict.Offset())
+		}
+	})
+}

@@ -214,3 +214,42 @@ func hasLit(d []byte, i int, lit string) bool {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// SkipUnchecked is Skip for a container ('{' or '[') whose content the
+// caller reads again in full afterwards: it finds the matching close
+// bracket, stepping over strings and their escapes, and checks nothing
+// else. On well-formed input it returns what Skip returns, in about a
+// third of the time; on any other input its span means nothing, so the
+// caller must treat a later failure as "read it again with Skip". It
+// fails (nil, with r.Err set) when the brackets do not close.
+func (r *Reader) SkipUnchecked() []byte {
+	start := r.skipSpace()
+	if r.Err != nil {
+		return nil
+	}
+	d := r.data
+	depth := 0
+	for i := start; i < len(d); i++ {
+		switch d[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				r.i = i + 1
+				return d[start : i+1]
+			}
+		case '"':
+			for i++; i < len(d) && d[i] != '"'; i++ {
+				if d[i] == '\\' {
+					i++
+				}
+			}
+		}
+		if depth == 0 {
+			break // not a container
+		}
+	}
+	r.fail(start, "unchecked value does not close")
+	return nil
+}
