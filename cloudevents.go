@@ -150,6 +150,14 @@ const (
 
 var ceNames = [ceAttrs]string{"specversion", "id", "source", "type", "time", "datacontenttype", "data", "data_base64"}
 
+// ceQuoted are the names as ToCloudEvent writes them, quoted.
+var ceQuoted = func() (q [ceAttrs]string) {
+	for a, name := range ceNames {
+		q[a] = `"` + name + `"`
+	}
+	return q
+}()
+
 // ceDecoder holds the attributes of one event: the unescaped text of each
 // string attribute, and data as raw JSON.
 type ceDecoder struct {
@@ -175,12 +183,23 @@ func (d *ceDecoder) decode(data []byte) error {
 		}
 		return readerError(&r, "")
 	}
+	next := 0
 	for more := r.Object(); more; more = r.More() {
-		key, keyOff, ok := r.Key()
-		if !ok {
-			break
+		r.Peek()
+		attr, keyOff := -1, r.Offset()
+		var key []byte
+		if next < ceAttrs && r.KeyIs(ceQuoted[next]) {
+			attr = next // the attribute ToCloudEvent writes next (key is needed only for others)
+		} else {
+			var ok bool
+			if key, keyOff, ok = r.Key(); !ok {
+				break
+			}
+			attr = ceAttr(key)
 		}
-		attr := ceAttr(key)
+		if attr >= 0 {
+			next = attr + 1
+		}
 		if attr < 0 {
 			if d.ext != nil && r.Peek() == '"' && !ceDefined(string(key)) {
 				if err := d.extension(&r, key, keyOff); err != nil {

@@ -90,6 +90,11 @@ func (e *Event) validateEnvelope(fe *fieldErrors) {
 
 // validType reports whether t is dot-separated words of [a-z0-9_].
 func validType(t string) bool {
+	for _, k := range knownTypes {
+		if t == string(k) {
+			return true // the common case, spared the scan below
+		}
+	}
 	if t == "" {
 		return false
 	}
@@ -118,6 +123,12 @@ func identifier(fe *fieldErrors, field, v string) {
 		fe.required(field)
 		return
 	}
+	if plainASCII(v) {
+		if v[0] == ' ' || v[len(v)-1] == ' ' {
+			fe.add(field, FieldErrorInvalid, v, "must not begin or end with a space")
+		}
+		return
+	}
 	if !utf8.ValidString(v) {
 		fe.add(field, FieldErrorInvalid, v, "must be valid UTF-8")
 		return
@@ -131,6 +142,17 @@ func identifier(fe *fieldErrors, field, v string) {
 	if v[0] == ' ' || v[len(v)-1] == ' ' {
 		fe.add(field, FieldErrorInvalid, v, "must not begin or end with a space")
 	}
+}
+
+// plainASCII reports whether v is printable ASCII only (' ' to '~'): the
+// common case of identifier, which needs no decoding of runes.
+func plainASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // validateSource checks an event's Source: an identifier that is also a
