@@ -40,7 +40,7 @@ func (e *Event) validate() (subject string, err error) {
 	checked, canonical := stampOf(e.Payload, e.Type)
 	d := payloadDecoder{r: jsonwire.NewReader(e.Payload)}
 	d.fe.prefix = "Payload."
-	if k := kindOf(e.Type); canonical {
+	if k := kindOf(e.Type); k != nil && canonical {
 		subject = canonicalSubject(e.Payload, k.subjectKey) // checked when New wrote it
 	} else if k != nil && payloadSizeProblem(len(e.Payload)) == nil && d.r.Peek() == '{' {
 		// One pass reads, checks and decodes the payload.
