@@ -104,17 +104,23 @@ func FromCloudEvent(b []byte) (Event, error) {
 // withExt. It reads b the quick way first (see ceDecoder.quick); on any
 // error it reads b again the careful way, for the exact error.
 func fromCloudEvent(b []byte, withExt bool) (Event, map[string]string, error) {
-	for _, quick := range [...]bool{true, false} {
-		d := ceDecoder{quick: quick}
-		if withExt {
-			d.ext = map[string]string{}
-		}
-		e, err := d.read(b)
-		if err == nil || !quick {
-			return e, d.ext, err
-		}
+	d := newCEDecoder(withExt)
+	d.quick = true
+	if e, err := d.read(b); err == nil {
+		return e, d.ext, nil
 	}
-	panic("unreachable")
+	d = newCEDecoder(withExt)
+	e, err := d.read(b)
+	return e, d.ext, err
+}
+
+// newCEDecoder returns a careful decoder, collecting string extension
+// attributes when withExt.
+func newCEDecoder(withExt bool) ceDecoder {
+	if withExt {
+		return ceDecoder{ext: map[string]string{}}
+	}
+	return ceDecoder{}
 }
 
 // read reads the event in b and checks it.
@@ -339,9 +345,7 @@ func (d *ceDecoder) copyData(data []byte) []byte {
 	if !d.quick {
 		return stampedCopy(data)
 	}
-	p := make([]byte, len(data), len(data)+stampLen)
-	copy(p, data)
-	return p
+	return copyWithStampRoom(data)
 }
 
 // ceFieldNames maps the envelope's Go field names to CloudEvents

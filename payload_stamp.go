@@ -56,10 +56,14 @@ func typeKey(t EventType) uint64 { return maphash.String(typeSeed, string(t)) | 
 
 // stampedCopy returns a stamped copy of p, whose bytes passed
 // payloadProblem, in one allocation.
-func stampedCopy(p []byte) []byte {
+func stampedCopy(p []byte) []byte { return stamp(copyWithStampRoom(p)) }
+
+// copyWithStampRoom returns a copy of p with room for a stamp past its
+// end, unstamped.
+func copyWithStampRoom(p []byte) []byte {
 	b := make([]byte, len(p), len(p)+stampLen)
 	copy(b, p)
-	return stamp(b)
+	return b
 }
 
 // stampOf reports whether p, the payload of an event of type t, carries a
