@@ -103,8 +103,26 @@ func BenchmarkDecode(b *testing.B) {
 func BenchmarkRoundTrip(b *testing.B) {
 	b.Run("baseline=bare payload", benchRoundTripBare)
 	b.Run("events", func(b *testing.B) {
-		benchRoundTrip(b, func(e events.Event) ([]byte, error) { return json.Marshal(e) },
-			func(e *events.Event, data []byte) error { return json.Unmarshal(data, e) })
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			e, err := events.New(events.SourcePulse, runCompleted)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data, err := json.Marshal(e)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var got events.Event
+			if err := json.Unmarshal(data, &got); err != nil {
+				b.Fatal(err)
+			}
+			p, err := events.Decode[events.RunCompletedPayload](got)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkPayload = p
+		}
 	})
 }
 
@@ -115,35 +133,27 @@ func BenchmarkRoundTrip(b *testing.B) {
 func BenchmarkRoundTripDirect(b *testing.B) {
 	b.Run("baseline=bare payload", benchRoundTripBare)
 	b.Run("events", func(b *testing.B) {
-		benchRoundTrip(b, func(e events.Event) ([]byte, error) { return e.AppendJSON(nil) },
-			func(e *events.Event, data []byte) (err error) {
-				*e, err = events.ParseEvent(data)
-				return err
-			})
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			e, err := events.New(events.SourcePulse, runCompleted)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data, err := e.AppendJSON(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got, err := events.ParseEvent(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p, err := events.Decode[events.RunCompletedPayload](got)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkPayload = p
+		}
 	})
-}
-
-func benchRoundTrip(b *testing.B, marshal func(events.Event) ([]byte, error), unmarshal func(*events.Event, []byte) error) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		e, err := events.New(events.SourcePulse, runCompleted)
-		if err != nil {
-			b.Fatal(err)
-		}
-		data, err := marshal(e)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var got events.Event
-		if err := unmarshal(&got, data); err != nil {
-			b.Fatal(err)
-		}
-		p, err := events.Decode[events.RunCompletedPayload](got)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkPayload = p
-	}
 }
 
 func benchRoundTripBare(b *testing.B) {

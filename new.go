@@ -61,7 +61,8 @@ func WithTimestamp(t time.Time) Option {
 func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	o := applyOptions(opts)
 	var fe fieldErrors
-	t, payload, own := encodeOwn(&p, make([]byte, 0, 256), &fe)
+	var scratch [newScratch]byte
+	t, payload, own := encodeOwn(&p, scratch[:0], &fe)
 	if !own { // a payload type of another package, or a pointer
 		return newEvent(source, p, o)
 	}
@@ -73,8 +74,16 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	if payloadErr != nil {
 		return Event{}, payloadErr
 	}
-	return o.finish(t, source, payload, true)
+	// Copied out of scratch (or out of what append grew it into, which
+	// the compiler cannot tell apart), at its size.
+	return o.finish(t, source, copyWithStampRoom(payload), true)
 }
+
+// newScratch is the size of the buffer on New's stack that a payload is
+// encoded into before it is copied to the heap at its exact size with
+// room for its stamp (see payload_stamp.go), so that the event keeps no
+// spare capacity. The five payloads usually fit.
+const newScratch = 512
 
 // applyOptions returns the options opts set. Without options nothing is
 // allocated.

@@ -1,5 +1,7 @@
 package jsonwire
 
+import "math/bits"
+
 // MaxDepth bounds nesting, as encoding/json does, so hostile input cannot
 // exhaust the stack.
 const MaxDepth = 10000
@@ -58,6 +60,14 @@ func (r *Reader) unexpected(off int, what string) bool {
 // the input or after an error. Its byte says what the next value is:
 // '{', '[', '"', 't', 'f', 'n', or a number's '-' or digit.
 func (r *Reader) Peek() byte {
+	if r.Err == nil && r.i < len(r.data) && r.data[r.i] > ' ' {
+		return r.data[r.i] // the common case: no white space
+	}
+	return r.peekSpace()
+}
+
+// peekSpace is Peek after white space, at the end, or after an error.
+func (r *Reader) peekSpace() byte {
 	if r.Err != nil {
 		return 0
 	}
@@ -309,13 +319,16 @@ func (r *Reader) RawStr() ([]byte, bool) {
 func (r *Reader) str(unescape bool) ([]byte, bool) {
 	d := r.data
 	start := r.i + 1
-	end, ok := skipStr(d, r.i)
+	end, escaped, ok := scanStr(d, r.i)
 	if !ok {
 		return nil, r.strError(end)
 	}
 	r.i = end
-	if !unescape {
+	switch {
+	case !unescape:
 		return nil, true
+	case !escaped:
+		return d[start : end-1], true
 	}
 	return Unescape(d[start : end-1]), true
 }
@@ -403,16 +416,24 @@ func isHex(c byte) bool {
 	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
-// plainWord reports whether all eight bytes of x are plain (see plain),
-// with the bit tricks of "Bit Twiddling Hacks": no byte below 0x20, at
-// or above 0x80, or equal to '"' or '\\'.
-func plainWord(x uint64) bool {
+// plainBytes returns how many of the eight bytes of x (in little-endian
+// order: the first byte of the input is the lowest) are plain (see plain)
+// before the first that is not, 8 if all are. It uses the bit tricks of
+// "Bit Twiddling Hacks", which flag exactly the first byte below 0x20, at
+// or above 0x80, or equal to '"' or '\\' (a borrow only disturbs the
+// bytes above it), without a branch per byte.
+func plainBytes(x uint64) int {
+	return bits.TrailingZeros64(plainMask(x)) >> 3
+}
+
+// plainMask has the high bit of the first byte of x that is not plain set
+// (and maybe of some after it), or is 0 when all eight are plain.
+func plainMask(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	below20 := (x - ones*0x20) & ^x & highs
-	quote := hasZero(x ^ (ones * '"'))
-	backslash := hasZero(x ^ (ones * '\\'))
-	return (below20 | quote | backslash | x&highs) == 0
+	below20 := (x - ones*0x20) & ^x
+	quote := x ^ (ones * '"')
+	backslash := x ^ (ones * '\\')
+	return (below20 | (quote-ones)&^quote | (backslash-ones)&^backslash | x) & highs
 }
 
 // plain marks the bytes a string holds as they are: printable ASCII but

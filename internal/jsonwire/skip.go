@@ -129,45 +129,57 @@ key:
 // skipStr returns the offset past the well-formed string of valid UTF-8
 // at d[i] == '"', and true; or the offset of the first problem (a control
 // character, a bad escape, invalid UTF-8, or len(d) for a string cut
-// short) and false. It is the one string scanner of the package.
+// short) and false.
 func skipStr(d []byte, i int) (int, bool) {
+	end, _, ok := scanStr(d, i)
+	return end, ok
+}
+
+// scanStr is skipStr that also reports whether the string has an escape.
+// It is the one string scanner of the package.
+func scanStr(d []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
 		// The common case: printable ASCII other than '"' and '\\', eight
 		// bytes at a time, then one at a time.
-		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
-			i += 8
+		for i+8 <= len(d) {
+			n := plainBytes(binary.LittleEndian.Uint64(d[i:]))
+			i += n
+			if n < 8 {
+				break
+			}
 		}
 		for i < len(d) && plain[d[i]] {
 			i++
 		}
 		if i >= len(d) {
-			return i, false
+			return i, escaped, false
 		}
 		switch c := d[i]; {
 		case c == '"':
-			return i + 1, true
+			return i + 1, escaped, true
 		case c == '\\':
+			escaped = true
 			if i+1 >= len(d) {
-				return i, false
+				return i, escaped, false
 			}
 			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(d) || !isHex(d[i+2]) || !isHex(d[i+3]) || !isHex(d[i+4]) || !isHex(d[i+5]) {
-					return i, false
+					return i, escaped, false
 				}
 				i += 6
 			default:
-				return i, false
+				return i, escaped, false
 			}
 		case c < 0x20:
-			return i, false
+			return i, escaped, false
 		default:
 			r, size := utf8.DecodeRune(d[i:])
 			if r == utf8.RuneError && size == 1 {
-				return i, false
+				return i, escaped, false
 			}
 			i += size
 		}

@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"bytes"
+	"math/bits"
 	"strconv"
 	"unicode"
 	"unicode/utf16"
@@ -16,14 +17,25 @@ import (
 func AppendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	start, i := 0, 0
+	for {
+		// The common case: bytes written as they are, eight at a time,
+		// then one at a time.
+		for i+8 <= len(s) {
+			n := htmlSafeBytes(stringWord(s, i))
+			i += n
+			if n < 8 {
+				break
+			}
+		}
+		for i < len(s) && s[i] < utf8.RuneSelf && htmlSafe[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if htmlSafe[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -62,6 +74,25 @@ func AppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// stringWord returns the eight bytes of s at i as a little-endian word
+// (the compiler makes it one load).
+func stringWord(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// htmlSafeBytes is plainBytes for the bytes encoding/json writes as they
+// are (see htmlSafe): plain, and not '<', '>' or '&'.
+func htmlSafeBytes(x uint64) int {
+	const ones = 0x0101010101010101
+	lt := x ^ (ones * '<')
+	gt := x ^ (ones * '>')
+	amp := x ^ (ones * '&')
+	m := plainMask(x) | ((lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp)&(ones*0x80)
+	return bits.TrailingZeros64(m) >> 3
 }
 
 // htmlSafe marks the ASCII bytes that encoding/json writes as they are.
