@@ -1,10 +1,9 @@
 package events
 
 import (
-	cryptorand "crypto/rand"
 	"encoding/binary"
 	"math/rand/v2"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,11 +16,12 @@ import (
 //
 // It is uuid.NewV7 with two costs removed, which were half the time of
 // [New]: it takes the clock reading the event's Timestamp is made from
-// instead of reading the clock again (so the ID's time is the event's), and
-// its random bits come from a ChaCha8 generator (a cryptographically strong
-// one, seeded from crypto/rand) instead of a read of the system's source
-// for each ID. uuid.EnableRandPool would do the latter too, but for every
-// user of uuid in the process.
+// instead of reading the clock again (so the ID's time is the event's),
+// and its random bits come from the runtime's generator (ChaCha8, one
+// state per thread, seeded from the system's source: the generator of
+// math/rand/v2's top-level functions, cryptographically strong) instead of
+// a read of the system's source for each ID. uuid.EnableRandPool would do
+// the latter too, but for every user of uuid in the process.
 func newID(now time.Time) string { return processV7.newID(now) }
 
 // newID makes the ID; c keeps the IDs it makes increasing.
@@ -36,9 +36,7 @@ func (c *v7Clock) newID(now time.Time) string {
 	binary.BigEndian.PutUint64(id[0:8], uint64(milli)<<16)
 	id[6] = 0x70 | byte(seq>>8) // version 7
 	id[7] = byte(seq)
-	g := chachas.Get().(*rand.ChaCha8)
-	binary.BigEndian.PutUint64(id[8:16], g.Uint64())
-	chachas.Put(g)
+	binary.BigEndian.PutUint64(id[8:16], rand.Uint64())
 	id[8] = id[8]&0x3f | 0x80 // variant 10 (RFC 9562)
 	return id.String()
 }
@@ -47,27 +45,18 @@ func (c *v7Clock) newID(now time.Time) string {
 // does: a stamp (milliseconds << 12 | sequence) at or below the last one
 // becomes the last one plus one.
 type v7Clock struct {
-	mu   sync.Mutex
-	last int64
+	last atomic.Int64
 }
 
 // processV7 is the clock of every ID New makes.
 var processV7 v7Clock
 
 func (c *v7Clock) next(stamp int64) int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if stamp <= c.last {
-		stamp = c.last + 1
+	for {
+		last := c.last.Load()
+		next := max(stamp, last+1)
+		if c.last.CompareAndSwap(last, next) {
+			return next
+		}
 	}
-	c.last = stamp
-	return stamp
 }
-
-// chachas are ChaCha8 generators, each seeded from crypto/rand and used by
-// one caller at a time.
-var chachas = sync.Pool{New: func() any {
-	var seed [32]byte
-	cryptorand.Read(seed[:]) // never fails: the program ends if the system's source breaks
-	return rand.NewChaCha8(seed)
-}}

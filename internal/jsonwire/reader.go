@@ -139,6 +139,17 @@ func (r *Reader) Key() (key []byte, keyOff int, ok bool) {
 // fast path for readers that expect keys in a known order: a key that
 // matches here matches exactly.
 func (r *Reader) KeyIs(quoted string) bool {
+	// The usual case, small enough to be inlined, where the comparison
+	// with a constant key compiles to a few loads: no white space.
+	if j := r.i + len(quoted); j < len(r.data) && r.data[j] == ':' && string(r.data[r.i:j]) == quoted && r.Err == nil {
+		r.i = j + 1
+		return true
+	}
+	return r.keyIsSpaced(quoted)
+}
+
+// keyIsSpaced is KeyIs with white space around the key or the colon.
+func (r *Reader) keyIsSpaced(quoted string) bool {
 	if r.Peek() != '"' {
 		return false
 	}
@@ -175,6 +186,16 @@ func (r *Reader) skipKey() bool {
 // More consumes what follows a member's value: true after a comma (a
 // member follows), false after the closing brace or on error.
 func (r *Reader) More() bool {
+	if i := r.i; i < len(r.data) && r.data[i] == ',' && r.Err == nil { // the usual case, inlined
+		r.i = i + 1
+		return true
+	}
+	return r.moreSlow()
+}
+
+// moreSlow is More after white space, at the end of an object, or on a
+// problem.
+func (r *Reader) moreSlow() bool {
 	switch r.Peek() {
 	case ',':
 		r.i++
@@ -314,8 +335,8 @@ func (r *Reader) RawStr() ([]byte, bool) {
 }
 
 // str scans a string, checking escapes, control characters and UTF-8;
-// with unescape it also returns the contents. The scanning is skipStr's;
-// on a problem, the offset skipStr stopped at says what it is.
+// with unescape it also returns the contents. The scanning is scanStr's;
+// on a problem, the offset scanStr stopped at says what it is.
 func (r *Reader) str(unescape bool) ([]byte, bool) {
 	d := r.data
 	start := r.i + 1
@@ -333,7 +354,7 @@ func (r *Reader) str(unescape bool) ([]byte, bool) {
 	return Unescape(d[start : end-1]), true
 }
 
-// strError reports the problem at d[i], where skipStr stopped.
+// strError reports the problem at d[i], where scanStr stopped.
 func (r *Reader) strError(i int) bool {
 	d := r.data
 	switch {

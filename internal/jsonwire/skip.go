@@ -23,7 +23,7 @@ value:
 	}
 	switch c := d[i]; {
 	case c == '"':
-		if i, ok = skipStr(d, i); !ok {
+		if i, _, ok = scanStr(d, i); !ok {
 			return 0, false
 		}
 	case c == '{':
@@ -113,7 +113,7 @@ key:
 	if i >= len(d) || d[i] != '"' {
 		return 0, false
 	}
-	if i, ok = skipStr(d, i); !ok {
+	if i, _, ok = scanStr(d, i); !ok {
 		return 0, false
 	}
 	for i < len(d) && isSpace(d[i]) {
@@ -126,17 +126,11 @@ key:
 	goto value
 }
 
-// skipStr returns the offset past the well-formed string of valid UTF-8
-// at d[i] == '"', and true; or the offset of the first problem (a control
-// character, a bad escape, invalid UTF-8, or len(d) for a string cut
-// short) and false.
-func skipStr(d []byte, i int) (int, bool) {
-	end, _, ok := scanStr(d, i)
-	return end, ok
-}
-
-// scanStr is skipStr that also reports whether the string has an escape.
-// It is the one string scanner of the package.
+// scanStr returns the offset past the well-formed string of valid UTF-8
+// at d[i] == '"', whether it has an escape, and true; or the offset of
+// the first problem (a control character, a bad escape, invalid UTF-8, or
+// len(d) for a string cut short) and false. It is the one string scanner
+// of the package.
 func scanStr(d []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
@@ -146,6 +140,9 @@ func scanStr(d []byte, i int) (end int, escaped, ok bool) {
 			n := plainBytes(binary.LittleEndian.Uint64(d[i:]))
 			i += n
 			if n < 8 {
+				if d[i] == '"' { // the usual end
+					return i + 1, escaped, true
+				}
 				break
 			}
 		}

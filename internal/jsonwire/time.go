@@ -4,28 +4,29 @@ import "time"
 
 // AppendTime appends t, in UTC, in the layout time.RFC3339Nano, as
 // t.UTC().AppendFormat(b, time.RFC3339Nano) does, without interpreting
-// the layout on every call. The year must be within 0000–9999.
+// the layout on every call. Years outside 0000–9999 are handed to
+// AppendFormat.
 func AppendTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	year, month, day := t.Date()
-	hour, min, sec := t.Clock()
-	if year < 0 || year > 9999 {
-		return t.AppendFormat(b, time.RFC3339Nano)
+	sec := t.Unix()
+	if sec < unixYear0 || sec >= unixYear10000 {
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
 	}
+	sec -= unixYear0
+	year, month, day := civil(sec / secondsPerDay)
+	clock := int(sec % secondsPerDay)
+	hour, min, s := clock/3600, clock/60%60, clock%60
 	b = append(b,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
-		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
-		byte('0'+hour/10), byte('0'+hour%10), ':',
-		byte('0'+min/10), byte('0'+min%10), ':',
-		byte('0'+sec/10), byte('0'+sec%10))
+		pairs[2*(year/100)], pairs[2*(year/100)+1], pairs[2*(year%100)], pairs[2*(year%100)+1], '-',
+		pairs[2*month], pairs[2*month+1], '-',
+		pairs[2*day], pairs[2*day+1], 'T',
+		pairs[2*hour], pairs[2*hour+1], ':',
+		pairs[2*min], pairs[2*min+1], ':',
+		pairs[2*s], pairs[2*s+1])
 	if ns := t.Nanosecond(); ns != 0 {
-		var frac [10]byte
-		frac[0] = '.'
-		for k := 9; k >= 1; k-- {
-			frac[k] = byte('0' + ns%10)
-			ns /= 10
-		}
+		hi, lo := ns/100000, ns%100000 // the first 4 and the last 5 of 9 digits
+		frac := [10]byte{'.',
+			pairs[2*(hi/100)], pairs[2*(hi/100)+1], pairs[2*(hi%100)], pairs[2*(hi%100)+1],
+			byte('0' + lo/10000), pairs[2*(lo/100%100)], pairs[2*(lo/100%100)+1], pairs[2*(lo%100)], pairs[2*(lo%100)+1]}
 		n := 10
 		for frac[n-1] == '0' { // RFC3339Nano drops trailing zeros
 			n--
@@ -33,6 +34,62 @@ func AppendTime(b []byte, t time.Time) []byte {
 		b = append(b, frac[:n]...)
 	}
 	return append(b, 'Z')
+}
+
+const (
+	secondsPerDay = 86400
+	// unixYear0 and unixYear10000 are 0000-01-01 and 10000-01-01 UTC in
+	// Unix seconds.
+	unixYear0     = -62167219200
+	unixYear10000 = 253402300800
+	// daysYear0To1970 is the number of days from 0000-01-01 to 1970-01-01.
+	daysYear0To1970 = 719528
+)
+
+// pairs holds the two digits of 00 to 99, at 2n and 2n+1.
+const pairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// civil returns the date of the day numbered days from 0000-01-01 (at
+// most 9999-12-31), by the algorithm of Howard Hinnant's "chrono-Compatible
+// Low-Level Date Algorithms", counting from 0000-03-01 so that February
+// ends each year.
+func civil(days int64) (year, month, day int) {
+	doe := int(days) - 60 + 146097 // day of the 400-year era from -0400-03-01 (0000 is a leap year)
+	era := doe / 146097
+	doe -= era * 146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year = yoe + (era-1)*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
+}
+
+// daysFrom0 is civil's inverse: the number of the day year-month-day
+// counted from 0000-01-01, for a valid date of 0000 to 9999.
+func daysFrom0(year, month, day int) int64 {
+	if month <= 2 {
+		year--
+	}
+	year += 400 // so that it is not negative
+	era := year / 400
+	yoe := year - era*400
+	mp := month - 3
+	if mp < 0 {
+		mp += 12
+	}
+	doy := (153*mp+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64((era-1)*146097+doe) + 60
 }
 
 // ParseTime parses s as time.Time.UnmarshalText does (RFC 3339), with a
@@ -78,7 +135,8 @@ func parseCanonical(s []byte) (time.Time, bool) {
 		}
 		nsec = frac
 	}
-	return time.Date(year, time.Month(month), day, hour, min, sec, nsec, time.UTC), true
+	unix := (daysFrom0(year, month, day)-daysYear0To1970)*secondsPerDay + int64(hour*3600+min*60+sec)
+	return time.Unix(unix, int64(nsec)).UTC(), true
 }
 
 func digitsAt(s []byte, at, n int) (int, bool) {
