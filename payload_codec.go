@@ -197,16 +197,12 @@ func (d *payloadDecoder) bool(field string, dst *bool) {
 func (d *payloadDecoder) int64(field string, dst *int64) {
 	switch c := d.r.Peek(); {
 	case c == '-' || (c >= '0' && c <= '9'):
-		num, ok := d.r.Number()
-		if !ok {
-			return
-		}
-		n, ok := jsonwire.ParseInt(num)
-		if !ok {
+		switch n, num, ok := d.r.Int64(); {
+		case ok:
+			*dst = n
+		case d.r.Err == nil:
 			d.fe.add(field, FieldErrorInvalid, rawValue(num), "must be an integer within the range of int64")
-			return
 		}
-		*dst = n
 	case c == 'n':
 		d.r.Null()
 	default:
@@ -217,16 +213,12 @@ func (d *payloadDecoder) int64(field string, dst *int64) {
 func (d *payloadDecoder) float64(field string, dst *float64) {
 	switch c := d.r.Peek(); {
 	case c == '-' || (c >= '0' && c <= '9'):
-		num, ok := d.r.Number()
-		if !ok {
-			return
-		}
-		f, err := jsonwire.ParseFloat(num)
-		if err != nil {
+		switch f, num, ok := d.r.Float64(); {
+		case ok:
+			*dst = f
+		case d.r.Err == nil:
 			d.fe.add(field, FieldErrorOutOfRange, rawValue(num), "must be a number within the range of float64")
-			return
 		}
-		*dst = f
 	case c == 'n':
 		d.r.Null()
 	default:
