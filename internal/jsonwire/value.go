@@ -80,8 +80,13 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		if s >= 1e15 {
 			return b, false
 		}
-		m := math.Round(s)
-		if m/pow10[k] != f {
+		m := float64(int64(s + 0.5)) // s rounded, half up: s < 1e15 fits
+		// s is f·10^k within a relative 2^-52 or so, so a D with k
+		// decimals leaves s that close to the integer m; the cheap test
+		// skips the exact one (a division) for the k that are far off.
+		// (Any m that passes the exact test is D, whatever rounding
+		// found it: D is unique.)
+		if math.Abs(s-m) > s*1e-9 || m/pow10[k] != f {
 			continue
 		}
 		u := uint64(m)
@@ -92,17 +97,20 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		if neg {
 			b = append(b, '-')
 		}
-		unit := uint64(pow10[k])
-		b = strconv.AppendUint(b, u/unit, 10)
-		if k > 0 {
-			b = append(b, '.')
-			frac := u % unit
-			for p := unit / 10; p > frac && p > 1; p /= 10 { // leading zeros
-				b = append(b, '0')
+		// u's digits with a point k from the right, and zeros before them
+		// when u has no more than k digits: 2 and k 3 are "0.002".
+		var digits [24]byte
+		i := len(digits)
+		for n := 0; u > 0 || n <= k; n++ {
+			if n == k && k > 0 {
+				i--
+				digits[i] = '.'
 			}
-			b = strconv.AppendUint(b, frac, 10)
+			i--
+			digits[i] = byte('0' + u%10)
+			u /= 10
 		}
-		return b, true
+		return append(b, digits[i:]...), true
 	}
 	return b, false
 }
