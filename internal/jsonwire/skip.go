@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -23,7 +24,9 @@ value:
 	}
 	switch c := d[i]; {
 	case c == '"':
-		if i, _, ok = scanStr(d, i); !ok {
+		if end := shortStr(d, i); end > 0 {
+			i = end
+		} else if i, _, ok = scanStr(d, i); !ok {
 			return 0, false
 		}
 	case c == '{':
@@ -113,7 +116,9 @@ key:
 	if i >= len(d) || d[i] != '"' {
 		return 0, false
 	}
-	if i, _, ok = scanStr(d, i); !ok {
+	if end := shortStr(d, i); end > 0 {
+		i = end
+	} else if i, _, ok = scanStr(d, i); !ok {
 		return 0, false
 	}
 	for i < len(d) && isSpace(d[i]) {
@@ -124,6 +129,28 @@ key:
 	}
 	i++
 	goto value
+}
+
+// shortStr is scanStr's usual case, small enough to be inlined: a string
+// at d[i] == '"' of at most 8 plain bytes other than ' ' and '!', whose
+// closing quote is in the nine bytes after the opening one. It returns
+// the offset past it, or 0 when the string is not of that kind (or too
+// near the end of d), for scanStr to read.
+func shortStr(d []byte, i int) int {
+	if i+10 > len(d) {
+		return 0
+	}
+	// The high bit of the first byte below 0x23 (controls, ' ', '!' and
+	// '"'), equal to '\\' or not ASCII, as in plainMask; j is that byte,
+	// or the ninth when there is none in the eight.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := binary.LittleEndian.Uint64(d[i+1:])
+	backslash := x ^ (ones * '\\')
+	m := ((x-ones*0x23)&^x | (backslash-ones)&^backslash | x) & highs
+	if j := i + 1 + bits.TrailingZeros64(m)>>3; d[j] == '"' {
+		return j + 1
+	}
+	return 0
 }
 
 // scanStr returns the offset past the well-formed string of valid UTF-8

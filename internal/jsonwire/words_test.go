@@ -69,3 +69,37 @@ func TestStringWord(t *testing.T) {
 		}
 	}
 }
+
+// TestShortStrAgreesWithScanStr checks that shortStr, when it answers,
+// answers as scanStr does, over every string of up to 5 bytes of an
+// alphabet of plain, special and non-ASCII bytes, padded to every length
+// around the nine bytes it reads.
+func TestShortStrAgreesWithScanStr(t *testing.T) {
+	alphabet := []byte{'a', ' ', '!', '"', '\\', 0x01, 0xc3, 0xa9, '#'}
+	var answered int
+	var walk func(s []byte)
+	walk = func(s []byte) {
+		for pad := 0; pad <= 10; pad++ {
+			d := append(append([]byte{'"'}, s...), make([]byte, pad)...)
+			for k := len(s) + 1; k < len(d); k++ {
+				d[k] = 'x'
+			}
+			if end := shortStr(d, 0); end > 0 {
+				answered++
+				want, _, ok := scanStr(d, 0)
+				if !ok || want != end {
+					t.Fatalf("shortStr(%q) = %d; scanStr: %d, %v", d, end, want, ok)
+				}
+			}
+		}
+		if len(s) < 5 {
+			for _, c := range alphabet {
+				walk(append(s, c))
+			}
+		}
+	}
+	walk(nil)
+	if answered == 0 {
+		t.Fatal("shortStr never answered")
+	}
+}
