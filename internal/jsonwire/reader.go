@@ -340,6 +340,10 @@ func (r *Reader) RawStr() ([]byte, bool) {
 func (r *Reader) str(unescape bool) ([]byte, bool) {
 	d := r.data
 	start := r.i + 1
+	if end := shortStr(d, r.i); end > 0 { // no escape
+		r.i = end
+		return d[start : end-1], true
+	}
 	end, escaped, ok := scanStr(d, r.i)
 	if !ok {
 		return nil, r.strError(end)
