@@ -12,7 +12,7 @@ func TestKeyIs(t *testing.T) {
 		next       byte // what Peek sees afterwards
 	}{
 		{"exact", `{"RunID":1}`, true, '1'},
-		{"space before colon", `{"RunID" : 1}`, true, '1'},
+		{"space before colon", `{"RunID" : 1}`, false, '"'},
 		{"longer key", `{"RunIDx":1}`, false, '"'},
 		{"escaped key", `{"R\u0075nID":1}`, false, '"'},
 		{"other case", `{"runid":1}`, false, '"'},
@@ -35,5 +35,21 @@ func TestKeyIs(t *testing.T) {
 				t.Errorf("KeyIs set an error: %v", r.Err)
 			}
 		})
+	}
+}
+
+// TestKeyIsLeavesSpacedKeysToKey checks that a key after white space is
+// not taken by KeyIs, and that Key then reads it.
+func TestKeyIsLeavesSpacedKeysToKey(t *testing.T) {
+	r := NewReader([]byte(`{"a":1, "RunID":2}`))
+	if !r.Object() || !r.KeyIs(`"a"`) || r.Skip() == nil || !r.More() {
+		t.Fatalf("reading the first member: %v", r.Err)
+	}
+	if r.KeyIs(`"RunID"`) {
+		t.Fatal("KeyIs took a key after white space")
+	}
+	key, _, ok := r.Key()
+	if !ok || string(key) != "RunID" {
+		t.Fatalf("Key() = %q, %v (%v)", key, ok, r.Err)
 	}
 }

@@ -133,39 +133,19 @@ func (r *Reader) Key() (key []byte, keyOff int, ok bool) {
 	return key, keyOff, true
 }
 
-// KeyIs reads the next member's key and the colon after it when the key
-// is written exactly as quoted (a key in quotes, without escapes), and
-// reports whether it did; otherwise the reader is left as it was. It is a
-// fast path for readers that expect keys in a known order: a key that
-// matches here matches exactly.
+// KeyIs reads the next member's key and the colon after it when they are
+// written exactly as quoted (a key in quotes, without escapes) and ':',
+// with no white space before either, and reports whether it did;
+// otherwise the reader is left as it was, for Key to read the key. It is
+// a fast path, small enough to be inlined, for readers that expect keys
+// in a known order in compact JSON: a key that matches here matches
+// exactly.
 func (r *Reader) KeyIs(quoted string) bool {
-	// The usual case, small enough to be inlined, where the comparison
-	// with a constant key compiles to a few loads: no white space.
 	if j := r.i + len(quoted); j < len(r.data) && r.data[j] == ':' && string(r.data[r.i:j]) == quoted && r.Err == nil {
 		r.i = j + 1
 		return true
 	}
-	return r.keyIsSpaced(quoted)
-}
-
-// keyIsSpaced is KeyIs with white space around the key or the colon.
-func (r *Reader) keyIsSpaced(quoted string) bool {
-	if r.Peek() != '"' {
-		return false
-	}
-	d, i := r.data, r.i
-	if len(d)-i < len(quoted) || string(d[i:i+len(quoted)]) != quoted {
-		return false
-	}
-	j := i + len(quoted)
-	for j < len(d) && isSpace(d[j]) {
-		j++
-	}
-	if j >= len(d) || d[j] != ':' {
-		return false
-	}
-	r.i = j + 1
-	return true
+	return false
 }
 
 // skipKey is Key without unescaping the key.
