@@ -190,7 +190,7 @@ func (d *ceDecoder) decode(data []byte) error {
 		return readerError(&r, "")
 	}
 	next := 0
-	for more := r.Object(); more; more = r.More() {
+	for more := r.Object(); more; more = r.Comma() || r.More() {
 		r.Peek()
 		attr, keyOff := -1, r.Offset()
 		var key []byte

@@ -287,7 +287,7 @@ func (d *payloadDecoder) stringMap(field string, dst *map[string]string) {
 			d.wrongType(field+"["+string(key)+"]", "string")
 		}
 		(*dst)[d.text(key)] = v
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}

@@ -83,7 +83,7 @@ func parseEvent(data []byte, out *Event) error {
 	}
 	var seen [len(envelopeKeys)]bool
 	next := 0
-	for more := r.Object(); more; more = r.More() {
+	for more := r.Object(); more; more = r.Comma() || r.More() {
 		f, keyOff := -1, r.Offset()
 		if next < len(envelopeKeys) && r.KeyIs(envelopeQuoted[next]) {
 			f = next // the key MarshalJSON writes next, written as it writes it

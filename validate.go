@@ -63,7 +63,7 @@ func (e *Event) validate() (subject string, err error) {
 // holds once, as written by the encoder.
 func canonicalSubject(p []byte, key string) string {
 	r := jsonwire.NewReader(p)
-	for more := r.Object(); more; more = r.More() {
+	for more := r.Object(); more; more = r.Comma() || r.More() {
 		if r.KeyIs(key) {
 			s, _ := r.Str()
 			return jsonwire.Borrow(s)

@@ -127,7 +127,7 @@ func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
 					default:
 						d.r.Skip()
 					}
-					if !d.r.More() {
+					if !d.r.Comma() && !d.r.More() {
 						break
 					}
 				}
@@ -135,7 +135,7 @@ func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
 		default:
 			d.r.Skip()
 		}
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}
@@ -267,7 +267,7 @@ func (p *ThresholdViolatedPayload) decodeJSON(d *payloadDecoder) {
 		default:
 			d.r.Skip()
 		}
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}
@@ -354,7 +354,7 @@ func (p *ServiceRegisteredPayload) decodeJSON(d *payloadDecoder) {
 		default:
 			d.r.Skip()
 		}
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}
@@ -433,7 +433,7 @@ func (p *ServiceDeregisteredPayload) decodeJSON(d *payloadDecoder) {
 		default:
 			d.r.Skip()
 		}
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}
@@ -560,7 +560,7 @@ func (p *AlertFiredPayload) decodeJSON(d *payloadDecoder) {
 		default:
 			d.r.Skip()
 		}
-		if !d.r.More() {
+		if !d.r.Comma() && !d.r.More() {
 			return
 		}
 	}

@@ -53,3 +53,36 @@ func TestKeyIsLeavesSpacedKeysToKey(t *testing.T) {
 		t.Fatalf("Key() = %q, %v (%v)", key, ok, r.Err)
 	}
 }
+
+// TestComma checks More's inlined fast path: it takes only a comma that
+// comes next, and nothing after an error.
+func TestComma(t *testing.T) {
+	for _, tt := range []struct {
+		data string
+		want bool
+		next byte
+	}{
+		{`,"b":2}`, true, '"'},
+		{` ,"b":2}`, false, ','},
+		{`}`, false, '}'},
+		{``, false, 0},
+	} {
+		r := NewReader([]byte(tt.data))
+		if got := r.Comma(); got != tt.want {
+			t.Errorf("Comma() on %q = %v, want %v", tt.data, got, tt.want)
+		}
+		if got := r.Peek(); got != tt.next {
+			t.Errorf("after Comma() on %q: next byte %q, want %q", tt.data, got, tt.next)
+		}
+	}
+	r := NewReader([]byte(`{"a":tru,"b":1}`))
+	if !r.Object() || !r.KeyIs(`"a"`) {
+		t.Fatal("reading the key")
+	}
+	if _, ok := r.Bool(); ok || r.Err == nil {
+		t.Fatal("a broken literal read without error")
+	}
+	if r.Comma() {
+		t.Error("Comma() took a comma after an error")
+	}
+}

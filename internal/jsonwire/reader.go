@@ -40,7 +40,10 @@ func NewReader(data []byte) Reader { return Reader{data: data} }
 // Offset returns the offset of the next byte to read.
 func (r *Reader) Offset() int { return r.i }
 
-// fail records the first error and returns false.
+// fail records the first error and returns false. It also moves the
+// reader to the end of its input, where every read fails: so the fast
+// paths (Peek, KeyIs, More), which look at the next byte, need not check
+// Err too.
 func (r *Reader) fail(off int, detail string) bool {
 	if r.Err == nil {
 		r.Err = &Error{Off: off, Detail: detail}
@@ -60,7 +63,7 @@ func (r *Reader) unexpected(off int, what string) bool {
 // the input or after an error. Its byte says what the next value is:
 // '{', '[', '"', 't', 'f', 'n', or a number's '-' or digit.
 func (r *Reader) Peek() byte {
-	if r.Err == nil && r.i < len(r.data) && r.data[r.i] > ' ' {
+	if r.i < len(r.data) && r.data[r.i] > ' ' { // after an error r.i is len(r.data)
 		return r.data[r.i] // the common case: no white space
 	}
 	return r.peekSpace()
@@ -141,7 +144,7 @@ func (r *Reader) Key() (key []byte, keyOff int, ok bool) {
 // in a known order in compact JSON: a key that matches here matches
 // exactly.
 func (r *Reader) KeyIs(quoted string) bool {
-	if j := r.i + len(quoted); j < len(r.data) && r.data[j] == ':' && string(r.data[r.i:j]) == quoted && r.Err == nil {
+	if j := r.i + len(quoted); j < len(r.data) && r.data[j] == ':' && string(r.data[r.i:j]) == quoted {
 		r.i = j + 1
 		return true
 	}
@@ -164,18 +167,10 @@ func (r *Reader) skipKey() bool {
 }
 
 // More consumes what follows a member's value: true after a comma (a
-// member follows), false after the closing brace or on error.
+// member follows), false after the closing brace or on error. Loops that
+// read many members call Comma first, which the compiler inlines:
+// Comma() || More().
 func (r *Reader) More() bool {
-	if i := r.i; i < len(r.data) && r.data[i] == ',' && r.Err == nil { // the usual case, inlined
-		r.i = i + 1
-		return true
-	}
-	return r.moreSlow()
-}
-
-// moreSlow is More after white space, at the end of an object, or on a
-// problem.
-func (r *Reader) moreSlow() bool {
 	switch r.Peek() {
 	case ',':
 		r.i++
@@ -186,6 +181,18 @@ func (r *Reader) moreSlow() bool {
 		return false
 	}
 	return r.unexpected(r.i, "after object key:value pair")
+}
+
+// Comma consumes the comma after a member's value when it comes next,
+// with no white space before it, and reports whether it did: the usual
+// case of More, small enough to be inlined. When it reports false, call
+// More.
+func (r *Reader) Comma() bool {
+	if i := r.i; i < len(r.data) && r.data[i] == ',' { // after an error r.i is len(r.data)
+		r.i = i + 1
+		return true
+	}
+	return false
 }
 
 // Skip checks and skips the next value and returns its raw bytes (nil on

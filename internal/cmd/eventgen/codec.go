@@ -182,7 +182,7 @@ func emitDecodeLoop(b *bytes.Buffer, s *structModel, recv, path, exit string) {
 		}
 	}
 	b.WriteString("default:\nd.r.Skip()\n}\n")
-	fmt.Fprintf(b, "if !d.r.More() {\n%s\n}\n}\n", exit)
+	fmt.Fprintf(b, "if !d.r.Comma() && !d.r.More() {\n%s\n}\n}\n", exit)
 }
 
 func keyFunc(s *structModel) string {
