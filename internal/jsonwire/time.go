@@ -1,6 +1,9 @@
 package jsonwire
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // AppendTime appends t, in UTC, in the layout time.RFC3339Nano, as
 // t.UTC().AppendFormat(b, time.RFC3339Nano) does, without interpreting
@@ -12,13 +15,10 @@ func AppendTime(b []byte, t time.Time) []byte {
 		return t.UTC().AppendFormat(b, time.RFC3339Nano)
 	}
 	sec -= unixYear0
-	year, month, day := civil(sec / secondsPerDay)
+	b = append(b, dateOf(sec / secondsPerDay).text[:]...)
 	clock := int(sec % secondsPerDay)
 	hour, min, s := clock/3600, clock/60%60, clock%60
-	b = append(b,
-		pairs[2*(year/100)], pairs[2*(year/100)+1], pairs[2*(year%100)], pairs[2*(year%100)+1], '-',
-		pairs[2*month], pairs[2*month+1], '-',
-		pairs[2*day], pairs[2*day+1], 'T',
+	b = append(b, 'T',
 		pairs[2*hour], pairs[2*hour+1], ':',
 		pairs[2*min], pairs[2*min+1], ':',
 		pairs[2*s], pairs[2*s+1])
@@ -34,6 +34,31 @@ func AppendTime(b []byte, t time.Time) []byte {
 		b = append(b, frac[:n]...)
 	}
 	return append(b, 'Z')
+}
+
+// A date is a day and its text, "YYYY-MM-DD".
+type date struct {
+	days int64 // from 0000-01-01
+	text [10]byte
+}
+
+// lastDate is the date AppendTime or ParseTime met last: events come in
+// bursts of the same day, and turning a day number into its text, or
+// back, is most of their work otherwise.
+var lastDate atomic.Pointer[date]
+
+// dateOf returns the date of the day numbered days from 0000-01-01.
+func dateOf(days int64) *date {
+	if d := lastDate.Load(); d != nil && d.days == days {
+		return d
+	}
+	year, month, day := civil(days)
+	d := &date{days: days, text: [10]byte{
+		pairs[2*(year/100)], pairs[2*(year/100)+1], pairs[2*(year%100)], pairs[2*(year%100)+1], '-',
+		pairs[2*month], pairs[2*month+1], '-',
+		pairs[2*day], pairs[2*day+1]}}
+	lastDate.Store(d)
+	return d
 }
 
 const (
@@ -111,14 +136,11 @@ func parseCanonical(s []byte) (time.Time, bool) {
 	if n < 20 || n > 30 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[n-1] != 'Z' {
 		return time.Time{}, false
 	}
-	year, ok1 := digitsAt(s, 0, 4)
-	month, ok2 := digitsAt(s, 5, 2)
-	day, ok3 := digitsAt(s, 8, 2)
+	days, ok := daysOf(s[:10])
 	hour, ok4 := digitsAt(s, 11, 2)
 	min, ok5 := digitsAt(s, 14, 2)
 	sec, ok6 := digitsAt(s, 17, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
-		day > daysIn(time.Month(month), year) || hour > 23 || min > 59 || sec > 59 {
+	if !(ok && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	nsec := 0
@@ -135,8 +157,26 @@ func parseCanonical(s []byte) (time.Time, bool) {
 		}
 		nsec = frac
 	}
-	unix := (daysFrom0(year, month, day)-daysYear0To1970)*secondsPerDay + int64(hour*3600+min*60+sec)
+	unix := (days-daysYear0To1970)*secondsPerDay + int64(hour*3600+min*60+sec)
 	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// daysOf reads "YYYY-MM-DD" (the dashes checked by the caller), a valid
+// date, as its day number from 0000-01-01.
+func daysOf(text []byte) (int64, bool) {
+	if d := lastDate.Load(); d != nil && string(text) == string(d.text[:]) {
+		return d.days, true
+	}
+	year, ok1 := digitsAt(text, 0, 4)
+	month, ok2 := digitsAt(text, 5, 2)
+	day, ok3 := digitsAt(text, 8, 2)
+	if !(ok1 && ok2 && ok3) || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) {
+		return 0, false
+	}
+	d := &date{days: daysFrom0(year, month, day)}
+	copy(d.text[:], text)
+	lastDate.Store(d)
+	return d.days, true
 }
 
 func digitsAt(s []byte, at, n int) (int, bool) {

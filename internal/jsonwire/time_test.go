@@ -1,6 +1,7 @@
 package jsonwire
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -66,5 +67,35 @@ func checkAppendTime(t *testing.T, sec, nsec int64) {
 	want := tm.UTC().AppendFormat(nil, time.RFC3339Nano)
 	if got := AppendTime(nil, tm); string(got) != string(want) {
 		t.Fatalf("%v: AppendTime %s, AppendFormat %s", tm, got, want)
+	}
+}
+
+// TestTimesOfManyDaysAtOnce writes and reads times of different days
+// from several goroutines at once, so that the last-date cache is
+// replaced under the readers' feet: every result must still be exact.
+func TestTimesOfManyDaysAtOnce(t *testing.T) {
+	start := time.Date(2026, 2, 27, 23, 59, 59, 5, time.UTC)
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 2000 {
+				tm := start.Add(time.Duration((i*7+g)%5) * 24 * time.Hour)
+				want := tm.Format(time.RFC3339Nano)
+				if got := string(AppendTime(nil, tm)); got != want {
+					errs <- fmt.Errorf("AppendTime(%v) = %s", tm, got)
+					return
+				}
+				if got, err := ParseTime([]byte(want)); err != nil || got != tm {
+					errs <- fmt.Errorf("ParseTime(%s) = %v, %v", want, got, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
