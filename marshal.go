@@ -41,7 +41,7 @@ func (e Event) AppendJSON(dst []byte) ([]byte, error) {
 	text(&fe, "Type", string(e.Type))
 	text(&fe, "Source", e.Source)
 	ts := e.Timestamp.UTC()
-	if y := ts.Year(); y < 0 || y > 9999 {
+	if !jsonwire.Writable(ts) {
 		fe.add("Timestamp", FieldErrorOutOfRange, ts.Format(time.RFC3339Nano), "must have a year from 0000 to 9999")
 	}
 	if checked, _ := stampOf(e.Payload, e.Type); len(e.Payload) > 0 && !checked {

@@ -191,10 +191,10 @@ func text(fe *fieldErrors, field, v string) {
 // timestamp checks a required time: not zero, and with a year, in UTC,
 // that RFC 3339 can write (0000 to 9999).
 func timestamp(fe *fieldErrors, field string, t time.Time) {
-	switch y := t.UTC().Year(); {
+	switch {
 	case t.IsZero():
 		fe.required(field)
-	case y < 0 || y > 9999:
+	case !jsonwire.Writable(t):
 		fe.add(field, FieldErrorOutOfRange, t.Format(time.RFC3339Nano), "must have a year from 0000 to 9999")
 	}
 }

@@ -10,11 +10,10 @@ import (
 // the layout on every call. Years outside 0000–9999 are handed to
 // AppendFormat.
 func AppendTime(b []byte, t time.Time) []byte {
-	sec := t.Unix()
-	if sec < unixYear0 || sec >= unixYear10000 {
+	if !Writable(t) {
 		return t.UTC().AppendFormat(b, time.RFC3339Nano)
 	}
-	sec -= unixYear0
+	sec := t.Unix() - unixYear0
 	b = append(b, dateOf(sec / secondsPerDay).text[:]...)
 	clock := int(sec % secondsPerDay)
 	hour, min, s := clock/3600, clock/60%60, clock%60
@@ -59,6 +58,13 @@ func dateOf(days int64) *date {
 		pairs[2*day], pairs[2*day+1]}}
 	lastDate.Store(d)
 	return d
+}
+
+// Writable reports whether t's year, in UTC, is 0000 to 9999: the years
+// that RFC 3339 (and so AppendTime's fast path) can write.
+func Writable(t time.Time) bool {
+	sec := t.Unix()
+	return sec >= unixYear0 && sec < unixYear10000
 }
 
 const (

@@ -99,3 +99,28 @@ func TestTimesOfManyDaysAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestWritable checks the year range at its edges, in UTC whatever the
+// time's zone.
+func TestWritable(t *testing.T) {
+	east := time.FixedZone("east", 2*3600)
+	for _, tt := range []struct {
+		t    time.Time
+		want bool
+	}{
+		{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(-1, 12, 31, 23, 59, 59, 999999999, time.UTC), false},
+		{time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), true},
+		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(10000, 1, 1, 1, 0, 0, 0, east), true}, // 9999 in UTC
+		{time.Date(0, 1, 1, 1, 0, 0, 0, east), false},    // -0001 in UTC
+		{time.Date(2026, 11, 29, 12, 0, 0, 0, east), true},
+	} {
+		if got := Writable(tt.t); got != tt.want {
+			t.Errorf("Writable(%v) = %v, want %v", tt.t, got, tt.want)
+		}
+		if y := tt.t.UTC().Year(); (y >= 0 && y <= 9999) != tt.want {
+			t.Errorf("%v: the table disagrees with its UTC year %d", tt.t, y)
+		}
+	}
+}
