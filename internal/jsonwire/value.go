@@ -98,19 +98,27 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 			b = append(b, '-')
 		}
 		// u's digits with a point k from the right, and zeros before them
-		// when u has no more than k digits: 2 and k 3 are "0.002".
-		var digits [24]byte
-		i := len(digits)
-		for n := 0; u > 0 || n <= k; n++ {
-			if n == k && k > 0 {
+		// when u has no more than k digits (2 and k 3 are "0.002"),
+		// written in place from the end.
+		size := decimalLen(u)
+		if k > 0 {
+			size = max(size, k+1) + 1
+		}
+		if cap(b)-len(b) < size {
+			b = append(b, make([]byte, size)...)[:len(b)]
+		}
+		start := len(b)
+		b = b[:start+size]
+		for i, d := len(b), 0; i > start; d++ {
+			if d == k && k > 0 {
 				i--
-				digits[i] = '.'
+				b[i] = '.'
 			}
 			i--
-			digits[i] = byte('0' + u%10)
+			b[i] = byte('0' + u%10)
 			u /= 10
 		}
-		return append(b, digits[i:]...), true
+		return b, true
 	}
 	return b, false
 }

@@ -81,7 +81,7 @@ func emitEncode(b *bytes.Buffer, lit *strings.Builder, s *structModel, recv stri
 		case kindBool:
 			fmt.Fprintf(b, "b = strconv.AppendBool(b, %s)\n", v)
 		case kindInt:
-			fmt.Fprintf(b, "b = strconv.AppendInt(b, int64(%s), 10)\n", v)
+			fmt.Fprintf(b, "b = jsonwire.AppendInt(b, int64(%s))\n", v)
 		case kindFloat:
 			fmt.Fprintf(b, "b = jsonwire.AppendFloat(b, %s)\n", v)
 		case kindTime:
