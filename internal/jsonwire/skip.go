@@ -249,7 +249,7 @@ func hasLit(d []byte, i int, lit string) bool {
 	return len(d)-i >= len(lit) && string(d[i:i+len(lit)]) == lit
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func isSpace(c byte) bool { return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r') }
 
 // SkipUnchecked is Skip for a container ('{' or '[') whose content the
 // caller reads again in full afterwards: it finds the matching close
