@@ -17,11 +17,13 @@ import (
 // It is uuid.NewV7 with two costs removed, which were half the time of
 // [New]: it takes the clock reading the event's Timestamp is made from
 // instead of reading the clock again (so the ID's time is the event's),
-// and its random bits come from the runtime's generator (ChaCha8, one
-// state per thread, seeded from the system's source: the generator of
-// math/rand/v2's top-level functions, cryptographically strong) instead of
-// a read of the system's source for each ID. uuid.EnableRandPool would do
-// the latter too, but for every user of uuid in the process.
+// and its random bits come from the runtime's generator (the one behind
+// math/rand/v2's top-level functions: ChaCha8, one state per thread,
+// seeded from the system's source) instead of a read of the system's
+// source for each ID. The bits serve uniqueness, not secrecy, which is
+// all an event ID needs; Go does not promise that generator for secrets.
+// uuid.EnableRandPool would save the reads too, but for every user of
+// uuid in the process.
 func newID(now time.Time) string { return processV7.newID(now) }
 
 // newID makes the ID; c keeps the IDs it makes increasing.
