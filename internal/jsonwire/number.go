@@ -7,17 +7,8 @@ package jsonwire
 // num is then its text, for the message.
 func (r *Reader) Int64() (n int64, num []byte, ok bool) {
 	d, start := r.data, r.i
-	i := start
-	neg := i < len(d) && d[i] == '-'
-	if neg {
-		i++
-	}
-	var u uint64
-	first := i
-	for i < len(d) && isDigit(d[i]) {
-		u = u*10 + uint64(d[i]-'0')
-		i++
-	}
+	neg, first := signed(d, start)
+	u, i := accumulate(d, first, 0)
 	// The short path holds for 1 to 18 digits without a leading zero (or
 	// "0" alone), followed by no fraction or exponent: then the number is
 	// well formed and u is exact.
@@ -42,26 +33,13 @@ func (r *Reader) Int64() (n int64, num []byte, ok bool) {
 // the range of float64 (Err is nil): num is then its text.
 func (r *Reader) Float64() (f float64, num []byte, ok bool) {
 	d, start := r.data, r.i
-	i := start
-	neg := i < len(d) && d[i] == '-'
-	if neg {
-		i++
-	}
-	var m uint64
-	first := i
-	for i < len(d) && isDigit(d[i]) {
-		m = m*10 + uint64(d[i]-'0')
-		i++
-	}
+	neg, first := signed(d, start)
+	m, i := accumulate(d, first, 0)
 	intDigits, fracDigits, dot := i-first, 0, false
 	if i < len(d) && d[i] == '.' {
 		dot = true
-		i++
-		fracStart := i
-		for i < len(d) && isDigit(d[i]) {
-			m = m*10 + uint64(d[i]-'0')
-			i++
-		}
+		fracStart := i + 1
+		m, i = accumulate(d, fracStart, m)
 		fracDigits = i - fracStart
 	}
 	// The short path is ParseFloat's: at most 15 digits and no exponent,
@@ -85,4 +63,24 @@ func (r *Reader) Float64() (f float64, num []byte, ok bool) {
 		f = -f
 	}
 	return f, d[start:i], true
+}
+
+// signed reports whether the number at d[i] has a minus sign, and where
+// its digits start.
+func signed(d []byte, i int) (neg bool, digits int) {
+	if i < len(d) && d[i] == '-' {
+		return true, i + 1
+	}
+	return false, i
+}
+
+// accumulate adds the decimal digits at d[i:] to u (u*10 + digit each;
+// it wraps after 19 digits, which callers count and refuse) and returns u
+// and the offset after the digits.
+func accumulate(d []byte, i int, u uint64) (uint64, int) {
+	for i < len(d) && isDigit(d[i]) {
+		u = u*10 + uint64(d[i]-'0')
+		i++
+	}
+	return u, i
 }
