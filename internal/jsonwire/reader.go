@@ -42,7 +42,7 @@ func (r *Reader) Offset() int { return r.i }
 
 // fail records the first error and returns false. It also moves the
 // reader to the end of its input, where every read fails: so the fast
-// paths (Peek, KeyIs, More), which look at the next byte, need not check
+// paths (Peek, KeyIs, Comma), which look at the next byte, need not check
 // Err too.
 func (r *Reader) fail(off int, detail string) bool {
 	if r.Err == nil {
