@@ -1,6 +1,9 @@
 package jsonwire
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // AppendInt appends the decimal form of v, as strconv.AppendInt(b, v, 10)
 // does, writing the digits in place, two at a time, instead of into a
@@ -12,9 +15,7 @@ func AppendInt(b []byte, v int64) []byte {
 		u = -u // two's complement: also right for math.MinInt64
 	}
 	n := decimalLen(u)
-	if cap(b)-len(b) < n {
-		b = append(b, make([]byte, n)...)[:len(b)]
-	}
+	b = slices.Grow(b, n)
 	b = b[:len(b)+n]
 	i := len(b)
 	for u >= 100 {

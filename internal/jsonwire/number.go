@@ -55,14 +55,7 @@ func (r *Reader) Float64() (f float64, num []byte, ok bool) {
 		return f, num, err == nil
 	}
 	r.i = i
-	f = float64(m)
-	if fracDigits > 0 {
-		f /= pow10[fracDigits]
-	}
-	if neg {
-		f = -f
-	}
-	return f, d[start:i], true
+	return shortDecimal(m, fracDigits, neg), d[start:i], true
 }
 
 // signed reports whether the number at d[i] has a minus sign, and where

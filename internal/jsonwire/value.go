@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -104,9 +105,7 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		if k > 0 {
 			size = max(size, k+1) + 1
 		}
-		if cap(b)-len(b) < size {
-			b = append(b, make([]byte, size)...)[:len(b)]
-		}
+		b = slices.Grow(b, size)
 		start := len(b)
 		b = b[:start+size]
 		for i, d := len(b), 0; i > start; d++ {
@@ -154,6 +153,13 @@ func ParseFloat(b []byte) (float64, error) {
 	if digits > 15 {
 		return strconv.ParseFloat(string(b), 64)
 	}
+	return shortDecimal(m, frac, neg), nil
+}
+
+// shortDecimal is the value of the decimal m·10^-frac (negated when
+// neg), for m of at most 15 digits and frac of at most 15: m and the power
+// of ten are exact in a float64, so the one division rounds correctly.
+func shortDecimal(m uint64, frac int, neg bool) float64 {
 	f := float64(m)
 	if frac > 0 {
 		f /= pow10[frac]
@@ -161,7 +167,7 @@ func ParseFloat(b []byte) (float64, error) {
 	if neg {
 		f = -f
 	}
-	return f, nil
+	return f
 }
 
 // pow10 holds the powers of ten that a float64 holds exactly.
