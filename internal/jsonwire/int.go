@@ -17,7 +17,13 @@ func AppendInt(b []byte, v int64) []byte {
 	n := decimalLen(u)
 	b = slices.Grow(b, n)
 	b = b[:len(b)+n]
-	i := len(b)
+	putUint(b, len(b), u)
+	return b
+}
+
+// putUint writes the decimal digits of u (at least one) to end at b[i],
+// two at a time, and returns where they start.
+func putUint(b []byte, i int, u uint64) int {
 	for u >= 100 {
 		q := u / 100
 		r := u - q*100
@@ -26,11 +32,13 @@ func AppendInt(b []byte, v int64) []byte {
 		u = q
 	}
 	if u >= 10 {
-		b[i-2], b[i-1] = pairs[2*u], pairs[2*u+1]
-	} else {
-		b[i-1] = byte('0' + u)
+		i -= 2
+		b[i], b[i+1] = pairs[2*u], pairs[2*u+1]
+		return i
 	}
-	return b
+	i--
+	b[i] = byte('0' + u)
+	return i
 }
 
 // decimalLen returns the number of decimal digits of u (1 for 0).

@@ -87,7 +87,7 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		// skips the exact one (a division) for the k that are far off.
 		// (Any m that passes the exact test is D, whatever rounding
 		// found it: D is unique.)
-		if math.Abs(s-m) > s*1e-9 || m/pow10[k] != f {
+		if d, tol := s-m, s*1e-9; d > tol || d < -tol || m/pow10[k] != f {
 			continue
 		}
 		u := uint64(m)
@@ -100,23 +100,31 @@ func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		}
 		// u's digits with a point k from the right, and zeros before them
 		// when u has no more than k digits (2 and k 3 are "0.002"),
-		// written in place from the end.
-		size := decimalLen(u)
+		// written in place from the end, two at a time.
+		size := max(decimalLen(u)-k, 1)
 		if k > 0 {
-			size = max(size, k+1) + 1
+			size += k + 1
 		}
 		b = slices.Grow(b, size)
-		start := len(b)
-		b = b[:start+size]
-		for i, d := len(b), 0; i > start; d++ {
-			if d == k && k > 0 {
-				i--
-				b[i] = '.'
-			}
-			i--
-			b[i] = byte('0' + u%10)
-			u /= 10
+		b = b[:len(b)+size]
+		i := len(b)
+		for n := k; n >= 2; n -= 2 {
+			q := u / 100
+			i -= 2
+			b[i], b[i+1] = pairs[2*(u-q*100)], pairs[2*(u-q*100)+1]
+			u = q
 		}
+		if k%2 == 1 {
+			q := u / 10
+			i--
+			b[i] = byte('0' + u - q*10)
+			u = q
+		}
+		if k > 0 {
+			i--
+			b[i] = '.'
+		}
+		putUint(b, i, u)
 		return b, true
 	}
 	return b, false

@@ -155,6 +155,27 @@ func TestAppendFloat(t *testing.T) {
 	}
 }
 
+// TestAppendFloatShortDecimals checks the short path, which writes the
+// digits two at a time around the point, on decimals of every count of
+// digits and decimals it takes (and some it gives to strconv), with
+// zeros in every place, against encoding/json.
+func TestAppendFloatShortDecimals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for digits := 1; digits <= 16; digits++ {
+		for k := 0; k <= 17; k++ {
+			for range 40 {
+				m := rng.Uint64N(uint64(math.Pow10(digits)))
+				if rng.IntN(4) == 0 { // zeros inside and at the end
+					m -= m % uint64(math.Pow10(rng.IntN(digits)))
+				}
+				x := float64(m) / math.Pow10(k)
+				checkAppendFloat(t, x)
+				checkAppendFloat(t, -x)
+			}
+		}
+	}
+}
+
 func FuzzAppendFloat(f *testing.F) {
 	for _, tt := range appendFloatCases {
 		f.Add(tt.x)
