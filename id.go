@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -24,10 +25,13 @@ import (
 // all an event ID needs; Go does not promise that generator for secrets.
 // uuid.EnableRandPool would save the reads too, but for every user of
 // uuid in the process.
-func newID(now time.Time) string { return processV7.newID(now) }
+func newID(now time.Time) string { return string(processV7.appendID(nil, now)) }
 
 // newID makes the ID; c keeps the IDs it makes increasing.
-func (c *v7Clock) newID(now time.Time) string {
+func (c *v7Clock) newID(now time.Time) string { return string(c.appendID(nil, now)) }
+
+// appendID appends the ID, in the form of uuid.UUID.String, to dst.
+func (c *v7Clock) appendID(dst []byte, now time.Time) []byte {
 	nano := now.UnixNano()
 	milli := nano / int64(time.Millisecond)
 	seq := (nano - milli*int64(time.Millisecond)) >> 8 // 0 to 3906: 12 bits
@@ -40,8 +44,30 @@ func (c *v7Clock) newID(now time.Time) string {
 	id[7] = byte(seq)
 	binary.BigEndian.PutUint64(id[8:16], rand.Uint64())
 	id[8] = id[8]&0x3f | 0x80 // variant 10 (RFC 9562)
-	return id.String()
+	return appendUUID(dst, id)
 }
+
+// idLen is the length of a UUID's string form.
+const idLen = 36
+
+// appendUUID appends id in its string form, as id.String() writes it
+// (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, lower-case), without the
+// allocation of that string.
+func appendUUID(dst []byte, id uuid.UUID) []byte {
+	const hex = "0123456789abcdef"
+	n := len(dst)
+	dst = slices.Grow(dst, idLen)[:n+idLen]
+	s := (*[idLen]byte)(dst[n:])
+	for i, at := range uuidDigits {
+		s[at], s[at+1] = hex[id[i]>>4], hex[id[i]&0xf]
+	}
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return dst
+}
+
+// uuidDigits is where the two hex digits of each byte of a UUID go in
+// its string form.
+var uuidDigits = [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 
 // v7Clock keeps the IDs made in this process increasing, as uuid.NewV7
 // does: a stamp (milliseconds << 12 | sequence) at or below the last one

@@ -1,6 +1,8 @@
 package events
 
 import (
+	"bytes"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -61,4 +63,33 @@ func TestNewIDKeepsIncreasingWhenTheClockGoesBack(t *testing.T) {
 	u := uuid.MustParse(first)
 	sec, nsec := u.Time().UnixTime()
 	assert.Equal(t, now.UnixMilli(), time.Unix(sec, nsec).UnixMilli(), "the stamp stays at the latest time seen")
+}
+
+func TestAppendUUIDWritesWhatStringWrites(t *testing.T) {
+	t.Parallel()
+	ids := []uuid.UUID{{}, uuid.Max, uuid.MustParse("01966f5e-0000-7000-8000-00000000000a")}
+	for range 1000 {
+		ids = append(ids, uuid.New())
+	}
+	for _, id := range ids {
+		got := appendUUID([]byte("prefix:"), id)
+		require.Equal(t, "prefix:"+id.String(), string(got))
+	}
+}
+
+func TestNewSharesOneAllocationSafely(t *testing.T) {
+	t.Parallel()
+	for _, summary := range []string{"short", strings.Repeat("m", maxIDSharing)} {
+		e, err := New(SourceBeacon, AlertFiredPayload{AlertID: "a", RuleID: "r", Severity: SeverityWarning,
+			Service: "checkout", Summary: summary, FiredAt: time.Now()})
+		require.NoError(t, err)
+		id := strings.Clone(e.ID)
+		require.NoError(t, uuid.Validate(id))
+		require.Equal(t, len(e.Payload)+stampLen, cap(e.Payload), "the payload's capacity ends at its stamp")
+		// Whatever a caller writes within the payload's capacity, or
+		// appends to it, leaves the ID as it was.
+		clear(e.Payload[:cap(e.Payload)])
+		_ = append(e.Payload, bytes.Repeat([]byte("x"), 64)...)
+		require.Equal(t, id, e.ID)
+	}
 }

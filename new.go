@@ -76,7 +76,29 @@ func New[P Payload](source string, p P, opts ...Option) (Event, error) {
 	}
 	// Copied out of scratch (or out of what append grew it into, which
 	// the compiler cannot tell apart), at its size.
-	return o.finish(t, source, copyWithStampRoom(payload), true)
+	if !o.hasID && len(payload) <= maxIDSharing {
+		payload, idRoom := copyWithIDRoom(payload)
+		return o.finish(t, source, payload, true, idRoom)
+	}
+	return o.finish(t, source, copyWithStampRoom(payload), true, nil)
+}
+
+// maxIDSharing is the largest payload that New copies into one allocation
+// with the event's new ID (see copyWithIDRoom). The two then live and die
+// together: an ID kept on its own keeps up to this many payload bytes
+// alive with it, which the bound keeps small.
+const maxIDSharing = 512
+
+// copyWithIDRoom is copyWithStampRoom with room for a new ID past the
+// stamp, in the same allocation: one allocation in New instead of two.
+// The payload's capacity ends at its stamp, so no append to it reaches
+// the ID's bytes, and nothing else refers to them: the ID string made
+// over them (see finish) never changes.
+func copyWithIDRoom(p []byte) (payload, idRoom []byte) {
+	n := len(p) + stampLen
+	b := make([]byte, n+idLen)
+	copy(b, p)
+	return b[:len(p):n], b[n : n : n+idLen]
 }
 
 // newScratch is the size of the buffer on New's stack that a payload is
@@ -121,8 +143,9 @@ func (o *options) checkEnvelope(fe *fieldErrors, t EventType, source string) err
 // finish builds the event around an encoded payload, making its ID and
 // time unless the options gave them. own reports a payload written by this
 // package's encoder from a valid payload struct, which is stamped
-// canonical once its size is checked (see stampCanonical).
-func (o *options) finish(t EventType, source string, payload []byte, own bool) (Event, error) {
+// canonical once its size is checked (see stampCanonical). idRoom, when
+// not nil, is where a new ID is written (see copyWithIDRoom).
+func (o *options) finish(t EventType, source string, payload []byte, own bool, idRoom []byte) (Event, error) {
 	if f := payloadSizeProblem(len(payload)); f != nil {
 		return Event{}, &ValidationError{Type: t, Fields: []*FieldError{f}}
 	}
@@ -132,7 +155,11 @@ func (o *options) finish(t EventType, source string, payload []byte, own bool) (
 	e := Event{ID: o.id, Type: t, Source: source, Timestamp: o.ts, Payload: payload}
 	if !o.hasID || !o.hasTS {
 		now := time.Now()
-		if !o.hasID {
+		switch {
+		case o.hasID:
+		case idRoom != nil:
+			e.ID = jsonwire.Borrow(processV7.appendID(idRoom, now))
+		default:
 			e.ID = newID(now)
 		}
 		if !o.hasTS {
@@ -168,7 +195,7 @@ func newEvent(source string, p Payload, o options) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	return o.finish(t, source, payload, own)
+	return o.finish(t, source, payload, own, nil)
 }
 
 // encodeOwnValue is encodeOwn for a payload struct of this package held
