@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
@@ -32,6 +33,11 @@ var scanSeeds = []string{
 	`{"ſUMMARY":{"ToTaL":1,"P99mſ":2},"ſervice":"x"}`,
 	`{"Duration":-9223372036854775808,"Summary":{"Total":9223372036854775807}}`,
 	`{"Duration":-9223372036854775809}`, `{"Actual":-0,"Limit":1e308}`, `{"Actual":1e309}`,
+	// As the encoders write them, for the decoders' fast path.
+	`{"RunID":"r","Service":"s","Passed":false,"Duration":90000000000,"Summary":{"Total":120000,"Failed":240,"RPS":1333.33,"ErrorRate":0.002,"P99Ms":212.5}}`,
+	`{"Service":"s","Source":"relay","Description":"p99 > 200ms","Actual":-0,"Limit":1e21}`,
+	`{"Name":"n","Address":"h:1","Tags":{"a":"1","b":""}}`, `{"Name":"n","Address":"","Tags":null}`, `{"Name":"n","Address":"","Tags":{}}`,
+	`{"AlertID":"a","RuleID":"r","RuleName":"","Severity":"warning","Service":"s","Summary":"","FiredAt":"2026-05-01T10:00:00.5Z","Labels":{"k":"v"},"CorrelationEventID":""}`,
 }
 
 func TestScannerAgreesWithEncodingJSON(t *testing.T) {
@@ -86,6 +92,20 @@ func checkDecoders(t *testing.T, data []byte) {
 		}
 		if errWant == nil && !reflect.DeepEqual(want.Interface(), got.Interface()) {
 			t.Fatalf("%s from %q:\nencoding/json %+v\nours          %+v", typ, data, want.Elem(), got.Elem())
+		}
+		// The fast path alone, when it takes the input, must read what
+		// encoding/json reads (the full decoder then refuses anything
+		// but white space after it).
+		fast := reflect.New(typ)
+		var d payloadDecoder
+		end, ok := fast.Interface().(ownPayloadPtr).decodeCanonical(&d, data, 0)
+		if ok && len(bytes.TrimLeft(data[end:], " \t\r\n")) == 0 {
+			if errWant != nil {
+				t.Fatalf("%s from %q: the fast path takes it, encoding/json refuses it: %v", typ, data, errWant)
+			}
+			if !reflect.DeepEqual(want.Interface(), fast.Interface()) {
+				t.Fatalf("%s from %q:\nencoding/json %+v\nfast path     %+v", typ, data, want.Elem(), fast.Elem())
+			}
 		}
 	}
 }

@@ -27,9 +27,13 @@ type ownPayload interface {
 // ownPayloadPtr is implemented by pointers to the payload structs.
 type ownPayloadPtr interface {
 	ownPayload
-	// decodeJSON reads the object that d's reader is at into the
+	// decodeJSON reads the object that d's reader is at into the zero
 	// payload, with encoding/json's semantics.
 	decodeJSON(d *payloadDecoder)
+	// decodeCanonical is decodeJSON's fast path, for the payload as
+	// appendJSON writes it at data[i]: it returns the offset past it, or
+	// false for anything else.
+	decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool)
 }
 
 // payloadKind is a row of payloadTable: an event type of this package and
@@ -290,6 +294,57 @@ func (d *payloadDecoder) stringMap(field string, dst *map[string]string) {
 		if !d.r.Comma() && !d.r.More() {
 			return
 		}
+	}
+}
+
+// timeAt is time for decodeCanonical: a time without escapes at data[i].
+func (d *payloadDecoder) timeAt(data []byte, i int, dst *time.Time) (int, bool) {
+	s, end, ok := jsonwire.StrAt(data, i)
+	if !ok {
+		return 0, false
+	}
+	t, err := jsonwire.ParseTime(s)
+	if err != nil {
+		return 0, false // for decodeJSON to report
+	}
+	*dst = t.UTC()
+	return end, true
+}
+
+// stringMapAt is stringMap for decodeCanonical: null, or an object of
+// strings without escapes at data[i], as appendStringMap writes them.
+func (d *payloadDecoder) stringMapAt(data []byte, i int, dst *map[string]string) (int, bool) {
+	if end, ok := jsonwire.LitAt(data, i, "null"); ok {
+		*dst = nil
+		return end, true
+	}
+	i, ok := jsonwire.LitAt(data, i, "{")
+	if !ok {
+		return 0, false
+	}
+	if *dst == nil {
+		*dst = make(map[string]string)
+	}
+	if end, ok := jsonwire.LitAt(data, i, "}"); ok {
+		return end, true
+	}
+	for {
+		var k, v []byte
+		if k, i, ok = jsonwire.StrAt(data, i); !ok {
+			return 0, false
+		}
+		if i, ok = jsonwire.LitAt(data, i, ":"); !ok {
+			return 0, false
+		}
+		if v, i, ok = jsonwire.StrAt(data, i); !ok {
+			return 0, false
+		}
+		(*dst)[d.text(k)] = d.text(v)
+		if i < len(data) && data[i] == ',' {
+			i++
+			continue
+		}
+		return jsonwire.LitAt(data, i, "}")
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 //
 //   - New, AppendJSON, ParseEvent and DecodePayload (and Decode) give back
 //     an equal value;
+//   - the decoder's fast path reads the payload New writes (when no
+//     string needs an escape) into an equal value;
 //   - the payload bytes are encoding/json's;
 //   - the payload's JSON Schema lists the field;
 //   - the zero value of each required field fails validation, naming
@@ -36,7 +38,7 @@ func TestEveryFieldTravels(t *testing.T) {
 			}
 			v := reflect.New(typ).Elem()
 			var required []string
-			fillValid(t, v, schema, "", &required)
+			fillValid(t, v, schema, "", &required, "<&>")
 			p := v.Interface().(Payload)
 
 			e, err := New(SourcePulse, p)
@@ -72,6 +74,7 @@ func TestEveryFieldTravels(t *testing.T) {
 			if !reflect.DeepEqual(viaDecode.Elem().Interface(), p) {
 				t.Errorf("decoder changed the payload:\nsent %+v\ngot  %+v", p, viaDecode.Elem())
 			}
+			checkFastPath(t, typ, schema)
 			viaJSON := reflect.New(typ)
 			if err := json.Unmarshal(back.Payload, viaJSON.Interface()); err != nil {
 				t.Fatal(err)
@@ -94,10 +97,32 @@ func TestEveryFieldTravels(t *testing.T) {
 	}
 }
 
+// checkFastPath fills a payload of type typ with values that need no
+// escape and requires the decoder's fast path to read what New writes
+// for it, into an equal value.
+func checkFastPath(t *testing.T, typ reflect.Type, schema map[string]any) {
+	t.Helper()
+	v := reflect.New(typ).Elem()
+	fillValid(t, v, schema, "", new([]string), "")
+	p := v.Interface().(Payload)
+	e, err := New(SourcePulse, p)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	var d payloadDecoder
+	fast := reflect.New(typ)
+	if end, ok := fast.Interface().(ownPayloadPtr).decodeCanonical(&d, e.Payload, 0); !ok || end != len(e.Payload) {
+		t.Errorf("the decoder's fast path does not read the payload New writes: ok %v, end %d of %d: %s", ok, end, len(e.Payload), e.Payload)
+	} else if !reflect.DeepEqual(fast.Elem().Interface(), p) {
+		t.Errorf("the decoder's fast path changed the payload:\nsent %+v\ngot  %+v", p, fast.Elem())
+	}
+}
+
 // fillValid sets every field of the struct v to a valid non-zero value,
 // checking that schema (the struct's JSON Schema object) lists it, and
-// collects the paths of the required fields.
-func fillValid(t *testing.T, v reflect.Value, schema map[string]any, prefix string, required *[]string) {
+// collects the paths of the required fields. Free text ends with escaped,
+// characters that encoding/json escapes (or not, when it is "").
+func fillValid(t *testing.T, v reflect.Value, schema map[string]any, prefix string, required *[]string, escaped string) {
 	t.Helper()
 	props, _ := schema["properties"].(map[string]any)
 	st := v.Type()
@@ -120,9 +145,9 @@ func fillValid(t *testing.T, v reflect.Value, schema map[string]any, prefix stri
 		case sf.Type == reflect.TypeOf(time.Time{}):
 			f.Set(reflect.ValueOf(time.Date(2026, 5, 1, 12, 0, i, 7, time.UTC)))
 		case f.Kind() == reflect.Struct:
-			fillValid(t, f, prop, path+".", required)
+			fillValid(t, f, prop, path+".", required, escaped)
 		case f.Kind() == reflect.String:
-			s := "value-" + strings.ToLower(sf.Name) + " <&>"
+			s := "value-" + strings.ToLower(sf.Name) + " " + escaped
 			if enum, ok := prop["enum"].([]any); ok {
 				s = enum[len(enum)-1].(string)
 			}
@@ -143,7 +168,7 @@ func fillValid(t *testing.T, v reflect.Value, schema map[string]any, prefix stri
 			}
 			f.SetFloat(val)
 		case f.Kind() == reflect.Map:
-			f.Set(reflect.ValueOf(map[string]string{"k-" + sf.Name: "v", "a": "<b>"}))
+			f.Set(reflect.ValueOf(map[string]string{"k-" + sf.Name: "v", "a": "b" + escaped}))
 		default:
 			t.Fatalf("%s: no valid value for a %s; teach fillValid", path, sf.Type)
 		}

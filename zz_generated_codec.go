@@ -4,6 +4,7 @@ package events
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/algoryn/events/internal/jsonwire"
 )
@@ -35,6 +36,11 @@ func (p RunCompletedPayload) appendJSON(b []byte) []byte {
 // decodeJSON reads the payload from the object at d's reader, with the
 // semantics of encoding/json; d collects values of the wrong JSON type.
 func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
+	if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {
+		d.r.SkipTo(end)
+		return
+	}
+	*p = RunCompletedPayload{}
 	if !d.r.Object() {
 		return
 	}
@@ -141,6 +147,78 @@ func (p *RunCompletedPayload) decodeJSON(d *payloadDecoder) {
 	}
 }
 
+// decodeCanonical reads the payload at data[i] when it is written as
+// appendJSON writes it: each field once, in order, with no white space,
+// strings without escapes, numbers in their short forms and no null but
+// for maps. It returns the offset past it, or false for decodeJSON to read
+// it in full into a zero payload. What it reads, it reads as decodeJSON.
+func (p *RunCompletedPayload) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {
+	var ok bool
+	var s []byte
+	var n int64
+	if i, ok = jsonwire.LitAt(data, i, `{"RunID":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.RunID = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Service":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Service = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Passed":`); !ok {
+		return 0, false
+	}
+	if p.Passed, i, ok = jsonwire.BoolAt(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"Duration":`); !ok {
+		return 0, false
+	}
+	if n, i, ok = jsonwire.Int64At(data, i); !ok {
+		return 0, false
+	}
+	p.Duration = time.Duration(n)
+	if i, ok = jsonwire.LitAt(data, i, `,"Summary":{"Total":`); !ok {
+		return 0, false
+	}
+	if p.Summary.Total, i, ok = jsonwire.Int64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"Failed":`); !ok {
+		return 0, false
+	}
+	if p.Summary.Failed, i, ok = jsonwire.Int64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"RPS":`); !ok {
+		return 0, false
+	}
+	if p.Summary.RPS, i, ok = jsonwire.Float64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"ErrorRate":`); !ok {
+		return 0, false
+	}
+	if p.Summary.ErrorRate, i, ok = jsonwire.Float64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"P99Ms":`); !ok {
+		return 0, false
+	}
+	if p.Summary.P99Ms, i, ok = jsonwire.Float64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `}}`); !ok {
+		return 0, false
+	}
+	return i, true
+}
+
 // runCompletedPayloadField returns the number of the field of RunCompletedPayload that key names, or -1.
 func runCompletedPayloadField(key []byte) int {
 	switch string(key) {
@@ -218,6 +296,11 @@ func (p ThresholdViolatedPayload) appendJSON(b []byte) []byte {
 // decodeJSON reads the payload from the object at d's reader, with the
 // semantics of encoding/json; d collects values of the wrong JSON type.
 func (p *ThresholdViolatedPayload) decodeJSON(d *payloadDecoder) {
+	if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {
+		d.r.SkipTo(end)
+		return
+	}
+	*p = ThresholdViolatedPayload{}
 	if !d.r.Object() {
 		return
 	}
@@ -273,6 +356,53 @@ func (p *ThresholdViolatedPayload) decodeJSON(d *payloadDecoder) {
 	}
 }
 
+// decodeCanonical reads the payload at data[i] when it is written as
+// appendJSON writes it: each field once, in order, with no white space,
+// strings without escapes, numbers in their short forms and no null but
+// for maps. It returns the offset past it, or false for decodeJSON to read
+// it in full into a zero payload. What it reads, it reads as decodeJSON.
+func (p *ThresholdViolatedPayload) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {
+	var ok bool
+	var s []byte
+	if i, ok = jsonwire.LitAt(data, i, `{"Service":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Service = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Source":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Source = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Description":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Description = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Actual":`); !ok {
+		return 0, false
+	}
+	if p.Actual, i, ok = jsonwire.Float64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"Limit":`); !ok {
+		return 0, false
+	}
+	if p.Limit, i, ok = jsonwire.Float64At(data, i); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `}`); !ok {
+		return 0, false
+	}
+	return i, true
+}
+
 // thresholdViolatedPayloadField returns the number of the field of ThresholdViolatedPayload that key names, or -1.
 func thresholdViolatedPayloadField(key []byte) int {
 	switch string(key) {
@@ -317,6 +447,11 @@ func (p ServiceRegisteredPayload) appendJSON(b []byte) []byte {
 // decodeJSON reads the payload from the object at d's reader, with the
 // semantics of encoding/json; d collects values of the wrong JSON type.
 func (p *ServiceRegisteredPayload) decodeJSON(d *payloadDecoder) {
+	if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {
+		d.r.SkipTo(end)
+		return
+	}
+	*p = ServiceRegisteredPayload{}
 	if !d.r.Object() {
 		return
 	}
@@ -360,6 +495,40 @@ func (p *ServiceRegisteredPayload) decodeJSON(d *payloadDecoder) {
 	}
 }
 
+// decodeCanonical reads the payload at data[i] when it is written as
+// appendJSON writes it: each field once, in order, with no white space,
+// strings without escapes, numbers in their short forms and no null but
+// for maps. It returns the offset past it, or false for decodeJSON to read
+// it in full into a zero payload. What it reads, it reads as decodeJSON.
+func (p *ServiceRegisteredPayload) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {
+	var ok bool
+	var s []byte
+	if i, ok = jsonwire.LitAt(data, i, `{"Name":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Name = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Address":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Address = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Tags":`); !ok {
+		return 0, false
+	}
+	if i, ok = d.stringMapAt(data, i, &p.Tags); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `}`); !ok {
+		return 0, false
+	}
+	return i, true
+}
+
 // serviceRegisteredPayloadField returns the number of the field of ServiceRegisteredPayload that key names, or -1.
 func serviceRegisteredPayloadField(key []byte) int {
 	switch string(key) {
@@ -396,6 +565,11 @@ func (p ServiceDeregisteredPayload) appendJSON(b []byte) []byte {
 // decodeJSON reads the payload from the object at d's reader, with the
 // semantics of encoding/json; d collects values of the wrong JSON type.
 func (p *ServiceDeregisteredPayload) decodeJSON(d *payloadDecoder) {
+	if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {
+		d.r.SkipTo(end)
+		return
+	}
+	*p = ServiceDeregisteredPayload{}
 	if !d.r.Object() {
 		return
 	}
@@ -437,6 +611,40 @@ func (p *ServiceDeregisteredPayload) decodeJSON(d *payloadDecoder) {
 			return
 		}
 	}
+}
+
+// decodeCanonical reads the payload at data[i] when it is written as
+// appendJSON writes it: each field once, in order, with no white space,
+// strings without escapes, numbers in their short forms and no null but
+// for maps. It returns the offset past it, or false for decodeJSON to read
+// it in full into a zero payload. What it reads, it reads as decodeJSON.
+func (p *ServiceDeregisteredPayload) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {
+	var ok bool
+	var s []byte
+	if i, ok = jsonwire.LitAt(data, i, `{"Name":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Name = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Address":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Address = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Tags":`); !ok {
+		return 0, false
+	}
+	if i, ok = d.stringMapAt(data, i, &p.Tags); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `}`); !ok {
+		return 0, false
+	}
+	return i, true
 }
 
 // serviceDeregisteredPayloadField returns the number of the field of ServiceDeregisteredPayload that key names, or -1.
@@ -487,6 +695,11 @@ func (p AlertFiredPayload) appendJSON(b []byte) []byte {
 // decodeJSON reads the payload from the object at d's reader, with the
 // semantics of encoding/json; d collects values of the wrong JSON type.
 func (p *AlertFiredPayload) decodeJSON(d *payloadDecoder) {
+	if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {
+		d.r.SkipTo(end)
+		return
+	}
+	*p = AlertFiredPayload{}
 	if !d.r.Object() {
 		return
 	}
@@ -564,6 +777,81 @@ func (p *AlertFiredPayload) decodeJSON(d *payloadDecoder) {
 			return
 		}
 	}
+}
+
+// decodeCanonical reads the payload at data[i] when it is written as
+// appendJSON writes it: each field once, in order, with no white space,
+// strings without escapes, numbers in their short forms and no null but
+// for maps. It returns the offset past it, or false for decodeJSON to read
+// it in full into a zero payload. What it reads, it reads as decodeJSON.
+func (p *AlertFiredPayload) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {
+	var ok bool
+	var s []byte
+	if i, ok = jsonwire.LitAt(data, i, `{"AlertID":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.AlertID = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"RuleID":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.RuleID = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"RuleName":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.RuleName = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Severity":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Severity = Severity(d.text(s))
+	if i, ok = jsonwire.LitAt(data, i, `,"Service":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Service = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"Summary":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.Summary = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `,"FiredAt":`); !ok {
+		return 0, false
+	}
+	if i, ok = d.timeAt(data, i, &p.FiredAt); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"Labels":`); !ok {
+		return 0, false
+	}
+	if i, ok = d.stringMapAt(data, i, &p.Labels); !ok {
+		return 0, false
+	}
+	if i, ok = jsonwire.LitAt(data, i, `,"CorrelationEventID":`); !ok {
+		return 0, false
+	}
+	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+		return 0, false
+	}
+	p.CorrelationEventID = d.text(s)
+	if i, ok = jsonwire.LitAt(data, i, `}`); !ok {
+		return 0, false
+	}
+	return i, true
 }
 
 // alertFiredPayloadField returns the number of the field of AlertFiredPayload that key names, or -1.

@@ -40,6 +40,14 @@ func NewReader(data []byte) Reader { return Reader{data: data} }
 // Offset returns the offset of the next byte to read.
 func (r *Reader) Offset() int { return r.i }
 
+// Data returns the reader's whole input, for a decoder that reads ahead
+// with the At functions from Offset.
+func (r *Reader) Data() []byte { return r.data }
+
+// SkipTo moves the reader to end, past input that the caller has read and
+// checked itself with the At functions; it must not be before Offset.
+func (r *Reader) SkipTo(end int) { r.i = end }
+
 // fail records the first error and returns false. It also moves the
 // reader to the end of its input, where every read fails: so the fast
 // paths (Peek, KeyIs, Comma), which look at the next byte, need not check

@@ -46,12 +46,93 @@ func genCodec(m *pkgModel) ([]byte, error) {
 
 		fmt.Fprintf(&b, "// decodeJSON reads the payload from the object at d's reader, with the\n// semantics of encoding/json; d collects values of the wrong JSON type.\n")
 		fmt.Fprintf(&b, "func (p *%s) decodeJSON(d *payloadDecoder) {\n", s.name)
+		fmt.Fprintf(&b, "if end, ok := p.decodeCanonical(d, d.r.Data(), d.r.Offset()); ok {\nd.r.SkipTo(end)\nreturn\n}\n*p = %s{}\n", s.name)
 		fmt.Fprintf(&b, "if !d.r.Object() {\nreturn\n}\n")
 		emitDecodeLoop(&b, s, "p.", "", "return")
 		b.WriteString("}\n\n")
+		emitDecodeCanonical(&b, s)
 		emitKeyFuncs(&b, s, done)
 	}
-	return withHeader(&b, "strconv", "github.com/algoryn/events/internal/jsonwire")
+	return withHeader(&b, "strconv", "time", "github.com/algoryn/events/internal/jsonwire")
+}
+
+// emitDecodeCanonical writes decodeCanonical, decodeJSON's fast path for
+// the payload exactly as appendJSON writes it: straight-line code with the
+// offset in a local variable, each key and the punctuation around it
+// checked as one literal.
+func emitDecodeCanonical(b *bytes.Buffer, s *structModel) {
+	var body bytes.Buffer
+	var lit strings.Builder
+	emitCanonical(&body, &lit, s, "p.")
+	flushCanonical(&body, &lit)
+	fmt.Fprintf(b, "// decodeCanonical reads the payload at data[i] when it is written as\n"+
+		"// appendJSON writes it: each field once, in order, with no white space,\n"+
+		"// strings without escapes, numbers in their short forms and no null but\n"+
+		"// for maps. It returns the offset past it, or false for decodeJSON to read\n"+
+		"// it in full into a zero payload. What it reads, it reads as decodeJSON.\n")
+	fmt.Fprintf(b, "func (p *%s) decodeCanonical(d *payloadDecoder, data []byte, i int) (int, bool) {\nvar ok bool\n", s.name)
+	if bytes.Contains(body.Bytes(), []byte("s, i, ok =")) {
+		b.WriteString("var s []byte\n")
+	}
+	if bytes.Contains(body.Bytes(), []byte("n, i, ok =")) {
+		b.WriteString("var n int64\n")
+	}
+	b.Write(body.Bytes())
+	b.WriteString("return i, true\n}\n\n")
+}
+
+// emitCanonical writes the reads of the members of struct s, whose fields
+// are reached as recv+Name, gathering the literal bytes between values in
+// lit.
+func emitCanonical(b *bytes.Buffer, lit *strings.Builder, s *structModel, recv string) {
+	const fail = "; !ok {\nreturn 0, false\n}\n"
+	lit.WriteByte('{')
+	for i, f := range s.fields {
+		if i > 0 {
+			lit.WriteByte(',')
+		}
+		key, _ := json.Marshal(f.key) // as the encoder writes it
+		lit.Write(key)
+		lit.WriteByte(':')
+		v := recv + f.name
+		if f.kind == kindStruct {
+			emitCanonical(b, lit, f.nested, v+".")
+			continue
+		}
+		flushCanonical(b, lit)
+		switch f.kind {
+		case kindString:
+			fmt.Fprintf(b, "if s, i, ok = jsonwire.StrAt(data, i)"+fail)
+			if f.enum != nil {
+				fmt.Fprintf(b, "%s = %s(d.text(s))\n", v, f.goType)
+			} else {
+				fmt.Fprintf(b, "%s = d.text(s)\n", v)
+			}
+		case kindBool:
+			fmt.Fprintf(b, "if %s, i, ok = jsonwire.BoolAt(data, i)"+fail, v)
+		case kindInt:
+			if f.goType == "int64" {
+				fmt.Fprintf(b, "if %s, i, ok = jsonwire.Int64At(data, i)"+fail, v)
+			} else {
+				fmt.Fprintf(b, "if n, i, ok = jsonwire.Int64At(data, i)"+fail+"%s = %s(n)\n", v, f.goType)
+			}
+		case kindFloat:
+			fmt.Fprintf(b, "if %s, i, ok = jsonwire.Float64At(data, i)"+fail, v)
+		case kindTime:
+			fmt.Fprintf(b, "if i, ok = d.timeAt(data, i, &%s)"+fail, v)
+		case kindStringMap:
+			fmt.Fprintf(b, "if i, ok = d.stringMapAt(data, i, &%s)"+fail, v)
+		}
+	}
+	lit.WriteByte('}')
+}
+
+// flushCanonical writes the check of the literal bytes gathered in lit.
+func flushCanonical(b *bytes.Buffer, lit *strings.Builder) {
+	if lit.Len() > 0 {
+		fmt.Fprintf(b, "if i, ok = jsonwire.LitAt(data, i, %s); !ok {\nreturn 0, false\n}\n", goString(lit.String()))
+		lit.Reset()
+	}
 }
 
 // emitEncode writes the encoder of struct s, whose fields are reached as
