@@ -76,3 +76,7 @@ func BoolAt(d []byte, i int) (v bool, end int, ok bool) {
 	end, ok = LitAt(d, i, "false")
 	return false, end, ok
 }
+
+// SkipAt checks and skips the value at d[i] as Reader.Skip does on its
+// fast path, and returns the offset past it.
+func SkipAt(d []byte, i int) (end int, ok bool) { return skipFast(d, i) }
