@@ -77,7 +77,6 @@ func parseEvent(data []byte, out *Event) error {
 	if parseCanonical(data, out) {
 		return nil
 	}
-	*out = Event{}
 	return parseFull(data, out)
 }
 
@@ -132,31 +131,28 @@ func parseFull(data []byte, out *Event) error {
 // strings without escapes and the payload an object. It reads such an
 // event as parseEvent reads it, with its offset in a local variable, and
 // reports whether it did; for anything else (or any problem) parseEvent
-// reads the input in full, into a zero event.
+// reads the input in full; out is left as it was.
 func parseCanonical(data []byte, out *Event) bool {
 	i, ok := jsonwire.LitAt(data, 0, `{"ID":`)
 	if !ok {
 		return false
 	}
-	var s []byte
-	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+	var id, typ, src, s []byte
+	if id, i, ok = jsonwire.StrAt(data, i); !ok {
 		return false
 	}
-	out.ID = string(s)
 	if i, ok = jsonwire.LitAt(data, i, `,"Type":`); !ok {
 		return false
 	}
-	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+	if typ, i, ok = jsonwire.StrAt(data, i); !ok {
 		return false
 	}
-	out.Type = internType(s)
 	if i, ok = jsonwire.LitAt(data, i, `,"Source":`); !ok {
 		return false
 	}
-	if s, i, ok = jsonwire.StrAt(data, i); !ok {
+	if src, i, ok = jsonwire.StrAt(data, i); !ok {
 		return false
 	}
-	out.Source = internSource(s)
 	if i, ok = jsonwire.LitAt(data, i, `,"Timestamp":`); !ok {
 		return false
 	}
@@ -167,7 +163,6 @@ func parseCanonical(data []byte, out *Event) bool {
 	if err != nil {
 		return false
 	}
-	out.Timestamp = ts.UTC()
 	if i, ok = jsonwire.LitAt(data, i, `,"Payload":{`); !ok {
 		return false
 	}
@@ -175,9 +170,16 @@ func parseCanonical(data []byte, out *Event) bool {
 	if i, ok = jsonwire.SkipAt(data, start); !ok || payloadSizeProblem(i-start) != nil {
 		return false
 	}
+	if end, ok := jsonwire.LitAt(data, i, "}"); !ok || end != len(data) {
+		return false
+	}
+	// Nothing is allocated before the event is known to be taken.
+	out.ID = string(id)
+	out.Type = internType(typ)
+	out.Source = internSource(src)
+	out.Timestamp = ts.UTC()
 	out.Payload = stampedCopy(data[start:i])
-	i, ok = jsonwire.LitAt(data, i, "}")
-	return ok && i == len(data)
+	return true
 }
 
 // readEnvelopeField reads the value of the envelope field numbered f.
