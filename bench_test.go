@@ -126,10 +126,10 @@ func BenchmarkRoundTrip(b *testing.B) {
 	})
 }
 
-// BenchmarkRoundTripDirect is the round trip a transport makes: New,
-// AppendJSON (into a new buffer), ParseEvent and Decode, skipping the
-// second and third scans that encoding/json makes of every Marshaler's
-// output and Unmarshaler's input. The calls are written out rather than
+// BenchmarkRoundTripDirect is the round trip through the direct entry
+// points: New, AppendJSON (into a new buffer), ParseEvent and Decode,
+// skipping the second and third scans that encoding/json makes of every
+// Marshaler's output and Unmarshaler's input. The calls are written out rather than
 // passed in as functions, which would move the parsed Event to the heap.
 func BenchmarkRoundTripDirect(b *testing.B) {
 	b.Run("baseline=bare payload", benchRoundTripBare)

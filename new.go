@@ -46,6 +46,9 @@ func WithTimestamp(t time.Time) Option {
 //   - Payload is p encoded by encoding/json (see the package doc for the
 //     wire format), at most [MaxPayloadBytes] bytes.
 //
+// A new ID and a payload of up to 512 bytes share one allocation, so an
+// ID kept on its own keeps at most that many bytes of payload alive.
+//
 // p may also be a pointer to a payload: New(src, &p) builds the same event
 // as New(src, p), as [Decode] and [Handle] accept pointer payload types. A
 // nil pointer is refused as a missing Payload.
