@@ -25,10 +25,14 @@ import (
 // all an event ID needs; Go does not promise that generator for secrets.
 // uuid.EnableRandPool would save the reads too, but for every user of
 // uuid in the process.
-func newID(now time.Time) string { return string(processV7.appendID(nil, now)) }
+func newID(now time.Time) string { return processV7.newID(now) }
 
-// newID makes the ID; c keeps the IDs it makes increasing.
-func (c *v7Clock) newID(now time.Time) string { return string(c.appendID(nil, now)) }
+// newID makes the ID; c keeps the IDs it makes increasing. The text is
+// written on the stack, so the string is the one allocation.
+func (c *v7Clock) newID(now time.Time) string {
+	var buf [idLen]byte
+	return string(c.appendID(buf[:0], now))
+}
 
 // appendID appends the ID, in the form of uuid.UUID.String, to dst.
 func (c *v7Clock) appendID(dst []byte, now time.Time) []byte {

@@ -93,3 +93,10 @@ func TestNewSharesOneAllocationSafely(t *testing.T) {
 		require.Equal(t, id, e.ID)
 	}
 }
+
+func TestNewIDAllocatesOnlyItsString(t *testing.T) {
+	now := time.Now()
+	if n := testing.AllocsPerRun(100, func() { _ = newID(now) }); n != 1 {
+		t.Errorf("newID allocates %v times, want 1 (the string)", n)
+	}
+}
